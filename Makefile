@@ -1,0 +1,51 @@
+# The two commands a new user needs: `make demo` and `make test`.
+# Each installs the Debian packages it lacks first.
+JOBS   ?= $(shell nproc)
+BUILD  ?= build
+ASAN   ?= build-asan
+
+.PHONY: all deps build demo test test-release test-asan bench clean golden
+
+all: build
+
+deps:
+	@scripts/install-deps.sh build
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	./$(BUILD)/driftd score --reference config/example-reference.csv \
+	  --current config/example-current.csv --config config/example.yaml --format table; \
+	  status=$$?; [ $$status -le 1 ] || exit $$status
+
+# Everything, twice: an optimised build, then the same tests under
+# AddressSanitizer and UndefinedBehaviorSanitizer.
+test: test-release test-asan
+
+test-release:
+	@scripts/install-deps.sh test
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(BUILD) -j $(JOBS)
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+test-asan:
+	@scripts/install-deps.sh test
+	cmake -S . -B $(ASAN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDRIFTD_SANITIZE=ON -DDRIFTD_NATIVE=OFF
+	cmake --build $(ASAN) -j $(JOBS)
+	cd $(ASAN) && ctest --output-on-failure -j $(JOBS)
+
+# Regenerates the golden fixtures from SciPy/NumPy (needs Python; ctest does not).
+golden:
+	@scripts/install-deps.sh test
+	for gen in tests/golden/gen_*.py; do /usr/bin/python3 $$gen || exit 1; done
+
+bench:
+	@scripts/install-deps.sh bench
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(BUILD) -j $(JOBS) --target driftd driftd_benchmarks
+	bench/run.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(ASAN)

@@ -1,0 +1,16 @@
+// Pearson chi-square test of homogeneity on the 2xK table of category counts
+// (SPEC §4 "chi2"), as scipy.stats.chi2_contingency(correction=False).
+#pragma once
+
+#include "driftd/detector.h"
+
+namespace driftd {
+
+class Chi2Detector final : public Detector {
+ public:
+  std::string_view name() const override { return "chi2"; }
+  TestKind kind() const override { return TestKind::p_value; }
+  TestResult compare(const Sample& reference, const Sample& current) const override;
+};
+
+}  // namespace driftd

@@ -1,0 +1,20 @@
+// Two-sample, two-sided Kolmogorov–Smirnov test (SPEC §4 "ks").
+#pragma once
+
+#include "driftd/detector.h"
+
+namespace driftd {
+
+class KsDetector final : public Detector {
+ public:
+  std::string_view name() const override { return "ks"; }
+  TestKind kind() const override { return TestKind::p_value; }
+  TestResult compare(const Sample& reference, const Sample& current) const override;
+};
+
+// D = sup |F_R(x) - F_C(x)| of two ascending samples, in one merge walk.
+// Ties are stepped over as a block, so D is taken between distinct values,
+// as for scipy's searchsorted(side='right') formulation.
+double ks_statistic(std::span<const double> reference_sorted, std::span<const double> current_sorted);
+
+}  // namespace driftd

@@ -1,0 +1,133 @@
+// The configuration file (SPEC §3) as typed values. load_config() checks
+// every key, type and bound, and rejects unknown keys, so that everything
+// past it can trust these structs.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "driftd/decision.h"
+
+namespace driftd {
+
+using Millis = std::chrono::milliseconds;
+
+struct KafkaConfig {
+  std::string bootstrap_servers = "localhost:9092";
+  std::string group_id = "driftd";
+  std::vector<std::string> input_topics;           // at least one for `run`
+  std::string alert_topic = "ml.drift.alerts";
+  std::string retrain_topic = "ml.retrain.triggers";
+  std::string dead_letter_topic;                   // empty: invalid events are only counted
+  bool exactly_once = false;                       // transactional alerts + offsets
+  std::map<std::string, std::string> properties;   // passed to librdkafka as they are
+};
+
+struct HttpConfig {
+  std::string listen = "127.0.0.1:9108";  // loopback unless the user opens it up
+};
+
+struct StateConfig {
+  std::string dir = "./state";
+  Millis checkpoint_interval{10'000};
+};
+
+// Where the fields of an event are found (SPEC §2), so an existing topic can
+// be monitored as it is.
+struct InputConfig {
+  std::string model_id_field = "model_id";
+  std::string ts_field = "ts";
+  std::string features_field = "features";
+  std::string prediction_field = "prediction";
+  std::string label_field = "label";
+  std::size_t max_bytes = 1 << 20;  // larger messages are invalid ("too_large")
+};
+
+struct Defaults {
+  double p_value = 0.05;                          // (0, 1)
+  Correction correction = Correction::bonferroni;
+  double psi_threshold = 0.2;                     // > 0
+  std::size_t psi_bins = 10;                      // [2, 1000]
+  double dataset_drift_share = 0.5;               // (0, 1]
+};
+
+enum class FeatureType { numeric, categorical };
+
+struct FeatureConfig {
+  std::string name;
+  FeatureType type = FeatureType::numeric;
+  std::vector<std::string> tests;  // default: ks+psi (numeric), chi2+psi (categorical)
+};
+
+struct MultivariateConfig {
+  std::string test = "mmd";
+  std::vector<std::string> features;    // declared numeric features, at least one
+  std::size_t permutations = 100;       // [1, 100000]
+  std::optional<double> sigma;          // unset: `auto` (median heuristic)
+  std::size_t max_points = 1000;        // larger samples are subsampled (fixed seed) to this
+};
+
+// Exactly one of count (size/step) or duration (duration/step_duration) is set.
+struct WindowConfig {
+  std::size_t size = 0;   // count window: events held
+  std::size_t step = 0;   // count window: evaluated every `step` events
+  Millis duration{0};     // time window: event time held
+  Millis step_duration{0};
+  bool by_time() const { return duration.count() > 0; }
+};
+
+struct ReferenceConfig {
+  std::string path;              // CSV or JSONL, resolved against the config's folder
+  std::size_t from_stream = 0;   // > 0: the model's first N events are the reference
+};
+
+struct AlertingConfig {
+  std::size_t min_consecutive = 1;  // drifted evaluations before firing (and clean ones before resolving)
+  Millis cooldown{10 * 60'000};     // an alert does not re-fire within this
+};
+
+struct RetrainConfig {
+  double drifted_share = 0.5;       // (0, 1]
+  Millis cooldown{6 * 3'600'000};
+};
+
+struct ModelConfig {
+  std::string id;
+  ReferenceConfig reference;
+  WindowConfig window;
+  std::vector<FeatureConfig> features;
+  std::optional<FeatureConfig> prediction;  // name "prediction" when set
+  std::vector<MultivariateConfig> multivariate;
+  AlertingConfig alerting;
+  RetrainConfig retrain;
+};
+
+struct Config {
+  std::string path;  // the file it was loaded from, for messages
+  KafkaConfig kafka;
+  HttpConfig http;
+  StateConfig state;
+  InputConfig input;
+  Defaults defaults;
+  std::vector<ModelConfig> models;  // at least one
+
+  DecisionPolicy policy() const {
+    return {defaults.p_value, defaults.correction, defaults.dataset_drift_share};
+  }
+};
+
+// Loads and validates `path`. Throws InputError naming the file, the line and
+// the key (e.g. "models[0].features[1].tests[0]") for an unreadable file, bad
+// YAML, an unknown key, a wrong type, a value out of bounds, an unknown test
+// or one that does not fit the feature's type, a feature named twice, or a
+// multivariate test over features that are not declared numeric.
+Config load_config(const std::string& path);
+
+// Parses "500ms", "10s", "5m", "1h", "2d" (a bare number means seconds).
+std::optional<Millis> parse_duration(std::string_view text);
+
+}  // namespace driftd

@@ -1,0 +1,75 @@
+// The one interface every drift test implements, and the values it exchanges.
+//
+// A detector is a pure function of a reference sample and a current sample:
+// no I/O, no clock, no global state, so the same inputs always give the same
+// result. Samples arrive already prepared (sorted, counted or standardised)
+// because the offline scorer prepares them once per file and the streaming
+// engine maintains them incrementally; a detector never re-does that work.
+//
+// Thread safety: compare() is const and may be called concurrently.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace driftd {
+
+// A numeric column: finite values in ascending order, missing values removed.
+struct NumericSample {
+  std::span<const double> sorted;
+};
+
+// A categorical column as counts per category. The reference and current
+// samples of one comparison index the same category dictionary, so both spans
+// have the same length (a category seen in only one sample counts 0 in the
+// other).
+struct CategoricalSample {
+  std::span<const std::uint64_t> counts;
+};
+
+// Points in several numeric features, row-major (point i occupies
+// values[i*dims .. i*dims+dims)), already standardised by the reference.
+struct PointSample {
+  std::span<const double> values;
+  std::size_t dims = 1;
+  std::size_t rows() const { return dims == 0 ? 0 : values.size() / dims; }
+};
+
+using Sample = std::variant<NumericSample, CategoricalSample, PointSample>;
+
+// How a test decides: by a p-value against a (corrected) significance level,
+// or by a distance against a fixed threshold.
+enum class TestKind { p_value, distance };
+
+struct TestResult {
+  std::string test;                // the configuration name: "ks", "psi", ...
+  TestKind kind = TestKind::p_value;
+  double statistic = 0.0;
+  std::optional<double> p_value;   // p-value tests only
+  double threshold = 0.0;          // distance tests: drift when statistic >= threshold
+  std::optional<double> sigma;     // kernel tests: the kernel width used
+  std::string error;               // non-empty when the test could not run; then no
+                                   // statistic or p-value is meaningful
+
+  bool ok() const { return error.empty(); }
+};
+
+class Detector {
+ public:
+  virtual ~Detector() = default;
+
+  // The configuration name of the test, e.g. "ks".
+  virtual std::string_view name() const = 0;
+  virtual TestKind kind() const = 0;
+
+  // Compares current against reference. Both samples hold the same
+  // alternative. A sample kind the test does not handle, or samples too small
+  // to test, give a result with `error` set, never an exception.
+  virtual TestResult compare(const Sample& reference, const Sample& current) const = 0;
+};
+
+}  // namespace driftd

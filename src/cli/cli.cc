@@ -1,0 +1,59 @@
+#include <boost/program_options/errors.hpp>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "driftd/error.h"
+
+namespace driftd {
+namespace {
+
+constexpr const char* kUsage =
+    "usage: driftd <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  score     --reference REF --current CUR [--config FILE] [--format json|table]\n"
+    "            compare two data files; exit 0 no drift, 1 drift, 2 bad input\n"
+    "  validate  --config FILE\n"
+    "            check a configuration and print what it would monitor\n"
+    "\n"
+    "`driftd <command> --help` describes each command's options.\n";
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  const std::vector<std::string> all(argv + 1, argv + argc);
+  if (all.empty()) {
+    std::cerr << kUsage;
+    return kExitInputError;
+  }
+  const std::string& command = all.front();
+  const std::vector<std::string> args(all.begin() + 1, all.end());
+  try {
+    if (command == "--help" || command == "-h" || command == "help") {
+      std::cout << kUsage;
+      return kExitOk;
+    }
+    if (command == "--version") {
+      std::cout << "driftd " << DRIFTD_VERSION << "\n";
+      return kExitOk;
+    }
+    if (command == "score") return score_command(args);
+    if (command == "validate") return validate_command(args);
+    std::cerr << "driftd: unknown command '" << command << "'\n\n" << kUsage;
+    return kExitInputError;
+  } catch (const InputError& e) {
+    std::cerr << "driftd " << command << ": " << e.what() << "\n";
+    return kExitInputError;
+  } catch (const UsageError& e) {
+    std::cerr << "driftd " << command << ": " << e.what() << " (see driftd " << command << " --help)\n";
+    return kExitInputError;
+  } catch (const boost::program_options::error& e) {
+    std::cerr << "driftd " << command << ": " << e.what() << " (see driftd " << command << " --help)\n";
+    return kExitInputError;
+  } catch (const std::exception& e) {
+    std::cerr << "driftd " << command << ": " << e.what() << "\n";
+    return kExitRuntimeError;
+  }
+}
+
+}  // namespace driftd

@@ -1,0 +1,44 @@
+// `driftd score`: the offline drift check for CI/CD gates.
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "driftd/config.h"
+#include "driftd/error.h"
+#include "score/report.h"
+#include "score/scorer.h"
+
+namespace driftd {
+
+int score_command(const std::vector<std::string>& args) {
+  namespace po = boost::program_options;
+  std::string reference_path, current_path, config_path, format = "json";
+  po::options_description options("options");
+  options.add_options()
+      ("reference", po::value(&reference_path)->required(), "reference data: CSV with header, or JSONL")
+      ("current", po::value(&current_path)->required(), "current data, same formats")
+      ("config", po::value(&config_path), "configuration whose defaults and first model choose the tests")
+      ("format", po::value(&format)->default_value("json"), "json (SPEC §4) or table");
+  po::variables_map values;
+  if (!parse_options(args,
+                     "usage: driftd score --reference REF --current CUR [--config FILE] [--format json|table]\n"
+                     "Compares CUR with REF. Exit 0: no drift, 1: drift, 2: bad input.",
+                     options, values)) {
+    return kExitOk;
+  }
+  if (format != "json" && format != "table") throw UsageError("--format must be json or table, not '" + format + "'");
+
+  std::optional<Config> config;
+  if (!config_path.empty()) config = load_config(config_path);
+  const std::string model_filter = config ? config->models.front().id : std::string();
+  const Table reference = read_table(reference_path, model_filter);
+  const Table current = read_table(current_path, model_filter);
+
+  const ModelConfig model = config ? config->models.front() : default_plan(reference, current);
+  const Defaults defaults = config ? config->defaults : Defaults{};
+  const Score score = score_tables(reference, current, model, defaults);
+  std::cout << (format == "json" ? score_json(score) : score_table(score));
+  return score.decision.drift ? kExitDrift : kExitOk;
+}
+
+}  // namespace driftd

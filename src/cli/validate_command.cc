@@ -1,0 +1,92 @@
+// `driftd validate`: checks a configuration, and the reference data it
+// names, then prints what driftd would monitor.
+#include <iostream>
+#include <sstream>
+
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "driftd/config.h"
+#include "driftd/error.h"
+#include "driftd/table.h"
+#include "score/samples.h"
+
+namespace driftd {
+namespace {
+
+std::string show_duration(Millis value) {
+  const auto ms = value.count();
+  if (ms % 3'600'000 == 0) return std::to_string(ms / 3'600'000) + "h";
+  if (ms % 60'000 == 0) return std::to_string(ms / 60'000) + "m";
+  if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
+  return std::to_string(ms) + "ms";
+}
+
+std::string join(const std::vector<std::string>& items, const char* separator = ", ") {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : separator) + item;
+  return out;
+}
+
+// The reference file must hold every configured feature, numeric ones as numbers.
+void check_reference(const ModelConfig& model) {
+  if (model.reference.path.empty()) return;
+  const Table table = read_table(model.reference.path, model.id);
+  std::vector<FeatureConfig> features = model.features;
+  if (model.prediction) features.push_back(*model.prediction);
+  for (const auto& feature : features) {
+    const Column* column = table.find(feature.name);
+    if (column == nullptr) throw InputError(table.path, 1, feature.name, "configured feature missing from the reference");
+    if (feature.type == FeatureType::numeric) numeric_values(table, *column);
+  }
+}
+
+}  // namespace
+
+int validate_command(const std::vector<std::string>& args) {
+  namespace po = boost::program_options;
+  std::string config_path;
+  po::options_description options("options");
+  options.add_options()("config", po::value(&config_path)->required(), "the configuration file");
+  po::variables_map values;
+  if (!parse_options(args, "usage: driftd validate --config FILE\nChecks FILE and prints what it would monitor.",
+                     options, values)) {
+    return kExitOk;
+  }
+  const Config config = load_config(config_path);
+  for (const auto& model : config.models) check_reference(model);
+
+  std::ostringstream out;
+  const Defaults& d = config.defaults;
+  const char* corrections[] = {"none", "bonferroni", "fdr"};
+  out << config.path << ": valid\n"
+      << "decisions: p_value " << d.p_value << " (" << corrections[int(d.correction)] << "), psi_threshold "
+      << d.psi_threshold << " over " << d.psi_bins << " bins, dataset_drift_share " << d.dataset_drift_share << "\n";
+  for (const auto& model : config.models) {
+    out << "model " << model.id << "\n  reference: "
+        << (model.reference.path.empty() ? "first " + std::to_string(model.reference.from_stream) + " events of the stream"
+                                         : model.reference.path)
+        << "\n  window: "
+        << (model.window.by_time() ? show_duration(model.window.duration) + " of event time, evaluated every " +
+                                         show_duration(model.window.step_duration)
+                                   : std::to_string(model.window.size) + " events, evaluated every " +
+                                         std::to_string(model.window.step) + " events")
+        << "\n";
+    std::vector<FeatureConfig> features = model.features;
+    if (model.prediction) features.push_back(*model.prediction);
+    for (const auto& feature : features) {
+      out << "  feature " << feature.name << " ("
+          << (feature.type == FeatureType::numeric ? "numeric" : "categorical") << "): " << join(feature.tests) << "\n";
+    }
+    for (const auto& mv : model.multivariate) {
+      out << "  multivariate " << mv.test << " over " << join(mv.features, "+") << ": " << mv.permutations
+          << " permutations, sigma " << (mv.sigma ? std::to_string(*mv.sigma) : "auto") << "\n";
+    }
+    out << "  alerting: after " << model.alerting.min_consecutive << " drifted evaluation(s), cooldown "
+        << show_duration(model.alerting.cooldown) << "\n  retrain: when drifted share >= " << model.retrain.drifted_share
+        << ", at most every " << show_duration(model.retrain.cooldown) << "\n";
+  }
+  std::cout << out.str();
+  return kExitOk;
+}
+
+}  // namespace driftd

@@ -1,0 +1,103 @@
+#include "scorer.h"
+
+#include "driftd/error.h"
+#include "registry.h"
+#include "samples.h"
+
+namespace driftd {
+namespace {
+
+// The seed of every random choice score makes (MMD subsampling and
+// permutations), so that the same files always give the same result.
+constexpr std::uint64_t kSeed = 20261122;
+
+const Column& require_column(const Table& table, const std::string& name) {
+  const Column* column = table.find(name);
+  if (column == nullptr) throw InputError(table.path, 1, name, "no such column in the file");
+  return *column;
+}
+
+TestParams params_for(const Defaults& defaults) {
+  TestParams params;
+  params.psi_bins = defaults.psi_bins;
+  params.psi_threshold = defaults.psi_threshold;
+  params.seed = kSeed;
+  return params;
+}
+
+FeatureEvaluation evaluate_feature(const Table& reference, const Table& current, const FeatureConfig& feature,
+                                   const TestParams& params) {
+  const Column& r = require_column(reference, feature.name);
+  const Column& c = require_column(current, feature.name);
+  FeatureEvaluation out{.name = feature.name, .categorical = feature.type == FeatureType::categorical};
+  const auto run_tests = [&](const Sample& ref_sample, const Sample& cur_sample) {
+    for (const auto& test : feature.tests) out.tests.push_back(make_detector(test, params)->compare(ref_sample, cur_sample));
+  };
+  if (out.categorical) {
+    const CategoryCounts counts = category_counts(r, c);
+    out.missing = counts.missing;
+    run_tests(CategoricalSample{counts.reference}, CategoricalSample{counts.current});
+  } else {
+    const NumericValues ref_values = numeric_values(reference, r);
+    const NumericValues cur_values = numeric_values(current, c);
+    out.missing = ref_values.missing + cur_values.missing;
+    run_tests(NumericSample{ref_values.sorted}, NumericSample{cur_values.sorted});
+  }
+  return out;
+}
+
+MultivariateEvaluation evaluate_multivariate(const Table& reference, const Table& current,
+                                             const MultivariateConfig& config, TestParams params) {
+  std::vector<const Column*> ref_columns;
+  std::vector<const Column*> cur_columns;
+  for (const auto& name : config.features) {
+    ref_columns.push_back(&require_column(reference, name));
+    cur_columns.push_back(&require_column(current, name));
+  }
+  const PointValues points = point_values(reference, ref_columns, current, cur_columns, config.max_points, kSeed);
+  params.permutations = config.permutations;
+  params.sigma = config.sigma;
+  const auto detector = make_detector(config.test, params);
+  return {.features = config.features,
+          .test = detector->compare(PointSample{points.reference, points.dims},
+                                    PointSample{points.current, points.dims})};
+}
+
+}  // namespace
+
+ModelConfig default_plan(const Table& reference, const Table& current) {
+  ModelConfig model;
+  model.id = "score";
+  MultivariateConfig mmd;
+  for (const Column& r : reference.columns) {
+    const Column* c = current.find(r.name);
+    if (c == nullptr) continue;
+    const bool numeric = all_numbers(r) && all_numbers(*c);
+    model.features.push_back({.name = r.name,
+                              .type = numeric ? FeatureType::numeric : FeatureType::categorical,
+                              .tests = numeric ? std::vector<std::string>{"ks", "psi"}
+                                               : std::vector<std::string>{"chi2", "psi"}});
+    if (numeric) mmd.features.push_back(r.name);
+  }
+  if (model.features.empty()) throw InputError(current.path, 1, "", "no column in common with " + reference.path);
+  if (!mmd.features.empty()) model.multivariate.push_back(std::move(mmd));
+  return model;
+}
+
+Score score_tables(const Table& reference, const Table& current, const ModelConfig& model, const Defaults& defaults) {
+  const TestParams params = params_for(defaults);
+  Score score{.reference_rows = reference.rows(), .current_rows = current.rows()};
+  for (const auto& feature : model.features) {
+    score.evaluation.features.push_back(evaluate_feature(reference, current, feature, params));
+  }
+  if (model.prediction) {
+    score.evaluation.features.push_back(evaluate_feature(reference, current, *model.prediction, params));
+  }
+  for (const auto& multivariate : model.multivariate) {
+    score.evaluation.multivariate.push_back(evaluate_multivariate(reference, current, multivariate, params));
+  }
+  score.decision = decide(score.evaluation, {defaults.p_value, defaults.correction, defaults.dataset_drift_share});
+  return score;
+}
+
+}  // namespace driftd

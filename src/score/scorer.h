@@ -1,0 +1,29 @@
+// The offline comparison behind `driftd score`: two tables in, one
+// evaluation and its decision out.
+#pragma once
+
+#include "driftd/config.h"
+#include "driftd/decision.h"
+#include "driftd/table.h"
+
+namespace driftd {
+
+struct Score {
+  std::uint64_t reference_rows = 0;
+  std::uint64_t current_rows = 0;
+  Evaluation evaluation;
+  Decision decision;
+};
+
+// What `score` tests without a configuration (SPEC §1): every column in both
+// files, in the reference's order; KS and PSI on numeric columns, chi-square
+// and PSI on categorical ones; one MMD over all numeric columns.
+ModelConfig default_plan(const Table& reference, const Table& current);
+
+// Runs the model's tests on the two tables. Throws InputError when a
+// configured column is absent from a file, or a numeric one holds a value
+// that is not a finite number.
+Score score_tables(const Table& reference, const Table& current, const ModelConfig& model,
+                   const Defaults& defaults);
+
+}  // namespace driftd

@@ -1,0 +1,18 @@
+// The two pieces of JSON output every writer needs: strings escaped per
+// RFC 8259 and numbers in their shortest round-trip form.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace driftd {
+
+// Appends `text` as a quoted JSON string.
+void append_json_string(std::string& out, std::string_view text);
+
+// Appends the shortest decimal that reads back as `value`. JSON has no NaN
+// or infinity: callers must not pass them (they become null, so the output
+// stays valid JSON even if one slips through).
+void append_json_number(std::string& out, double value);
+
+}  // namespace driftd
