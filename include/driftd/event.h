@@ -1,0 +1,60 @@
+// One input event (SPEC §2) after decoding: which model it belongs to, its
+// event time, and the value of each column that model monitors.
+//
+// Decoding is on the per-event hot path: it never throws and never
+// allocates once warm; a message that is not a valid event yields an
+// InvalidReason, counted by reason and dead-lettered by the caller.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "driftd/config.h"
+
+namespace driftd {
+
+// What a model monitors, in the order its windows and detectors use:
+// the configured features, then the prediction (when configured).
+struct ColumnSchema {
+  std::string name;
+  FeatureType type = FeatureType::numeric;
+  bool is_prediction = false;  // read from the event's prediction field, not from features
+};
+
+struct ModelSchema {
+  std::string id;
+  std::vector<ColumnSchema> columns;
+};
+
+// The schemas of every configured model, in configuration order.
+std::vector<ModelSchema> model_schemas(const Config& config);
+
+enum class InvalidReason : std::uint8_t {
+  none,
+  too_large,       // longer than input.max_bytes
+  not_json,        // not parseable JSON (includes an empty message)
+  not_object,      // JSON, but not an object
+  unknown_model,   // model_id missing (with several models configured) or not configured
+  wrong_type,      // a field of the wrong JSON type (e.g. a string for a numeric feature)
+  non_finite,      // a number that is NaN, infinite or out of double range
+  bad_timestamp,   // ts neither epoch milliseconds nor an RFC 3339 string
+};
+
+// The label value of driftd_events_invalid_total{reason}: "too_large", ...
+std::string_view reason_name(InvalidReason reason);
+
+struct ColumnValue {
+  bool missing = true;     // null, or absent from the event
+  double number = 0.0;     // numeric columns
+  std::string_view text;   // categorical columns; valid until the next decode()
+};
+
+struct DecodedEvent {
+  std::size_t model = 0;            // index into the schemas
+  std::int64_t ts_ms = 0;           // event time, epoch milliseconds
+  std::vector<ColumnValue> values;  // one per column of the model
+};
+
+}  // namespace driftd

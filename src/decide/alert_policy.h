@@ -1,0 +1,67 @@
+// The alert lifecycle and the retrain policy of one model (SPEC §5, issue
+// "streaming engine"): from each evaluation's decision to the alerts and
+// retrain triggers to publish. Time is the evaluation's event time (the
+// window's end_ts), never the wall clock, so replay is deterministic.
+//
+// Lifecycle of each (feature, test) — a multivariate test's feature is its
+// features joined by '+':
+//  - fires after `min_consecutive` drifted evaluations in a row, unless it
+//    fired less than `cooldown` ago (then it fires at the first drifted
+//    evaluation after the cooldown has passed);
+//  - resolves after `min_consecutive` clean evaluations in a row;
+//  - a test that could not run (error) leaves its state unchanged.
+// Severity: "critical" when the model drifted in that evaluation, else "warning".
+// Retrain: when the drifted share >= retrain.drifted_share or a multivariate
+// test drifted, at most once per retrain.cooldown.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "driftd/alert.h"
+#include "driftd/config.h"
+#include "driftd/decision.h"
+
+namespace driftd {
+
+class AlertPolicy {
+ public:
+  AlertPolicy(std::string model_id, AlertingConfig alerting, RetrainConfig retrain, std::uint64_t reference_rows);
+
+  struct Output {
+    std::vector<Alert> alerts;               // transitions, in evaluation order (features, then multivariate)
+    std::optional<RetrainTrigger> retrain;
+  };
+
+  Output on_evaluation(const Evaluation& evaluation, const Decision& decision, const WindowInfo& window);
+
+  // The reference size reported in alerts; set once a from_stream reference is complete.
+  void set_reference_rows(std::uint64_t rows) { reference_rows_ = rows; }
+
+  // Per (feature, test) state, exposed for checkpoints and tests.
+  struct TestState {
+    bool firing = false;
+    std::uint32_t drifted_in_a_row = 0;
+    std::uint32_t clean_in_a_row = 0;
+    std::optional<std::int64_t> last_fired_at;
+    std::string firing_alert_id;   // the alert that is firing, for resolve and retrain messages
+  };
+  const std::map<std::string, TestState>& states() const { return states_; }
+  std::optional<std::int64_t> last_retrain_at() const { return last_retrain_at_; }
+
+ private:
+  std::string model_id_;
+  AlertingConfig alerting_;
+  RetrainConfig retrain_;
+  std::uint64_t reference_rows_;
+  std::map<std::string, TestState> states_;  // key: feature + '\x1f' + test
+  std::optional<std::int64_t> last_retrain_at_;
+};
+
+// A deterministic id (RFC 4122 version 5 UUID text) of the given parts.
+std::string deterministic_id(const std::vector<std::string>& parts);
+
+}  // namespace driftd
