@@ -17,4 +17,8 @@ class KsDetector final : public Detector {
 // as for scipy's searchsorted(side='right') formulation.
 double ks_statistic(std::span<const double> reference_sorted, std::span<const double> current_sorted);
 
+// The same D from two count vectors over the cells of one grid (GridSample):
+// the ECDFs are compared at the end of every cell.
+double ks_statistic(std::span<const std::uint64_t> reference_counts, std::span<const std::uint64_t> current_counts);
+
 }  // namespace driftd

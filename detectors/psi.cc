@@ -16,23 +16,63 @@ double lerp_like_numpy(double a, double b, double t) {
   return t >= 0.5 ? b - diff * (1.0 - t) : a + diff * t;
 }
 
-}  // namespace
-
-std::vector<double> psi_edges(std::span<const double> sorted, std::size_t bins) {
+// Quantile edges of a sample of n values whose i-th smallest is value_at(i).
+template <typename ValueAt>
+std::vector<double> quantile_edges(std::size_t n, std::size_t bins, ValueAt value_at) {
   std::vector<double> edges;
-  if (sorted.empty()) return edges;
-  const std::size_t n = sorted.size();
+  if (n == 0) return edges;
   for (std::size_t k = 1; k < bins; ++k) {
     const double q = double(k) / double(bins);
     const double index = double(n - 1) * q;
     const double below = std::floor(index);
     const auto lo = std::size_t(below);
-    const double value = lo + 1 >= n ? sorted[n - 1]
-                                     : lerp_like_numpy(sorted[lo], sorted[lo + 1], index - below);
+    const double value = lo + 1 >= n ? value_at(n - 1) : lerp_like_numpy(value_at(lo), value_at(lo + 1), index - below);
     if (edges.empty() || value != edges.back()) edges.push_back(value);
   }
   return edges;
 }
+
+}  // namespace
+
+std::vector<double> psi_edges(std::span<const double> sorted, std::size_t bins) {
+  return quantile_edges(sorted.size(), bins, [&](std::size_t i) { return sorted[i]; });
+}
+
+std::vector<double> psi_edges(const GridSample& reference, std::size_t bins) {
+  // through[k] = reference values <= points[k]; all of them sit on points.
+  std::vector<std::uint64_t> through(reference.points.size());
+  std::uint64_t total = 0;
+  for (std::size_t k = 0; k < reference.points.size(); ++k) {
+    if (reference.counts[2 * k] != 0) return {};
+    total += reference.counts[2 * k + 1];
+    through[k] = total;
+  }
+  if (reference.counts.back() != 0) return {};
+  return quantile_edges(total, bins, [&](std::size_t i) {
+    const auto k = std::size_t(std::upper_bound(through.begin(), through.end(), std::uint64_t(i)) - through.begin());
+    return reference.points[k];
+  });
+}
+
+namespace {
+
+// Sums grid cells into PSI bins: bin i ends with the cell "== edges[i]".
+// Empty when an edge is not a grid point.
+std::vector<std::uint64_t> grid_bin_counts(const GridSample& sample, std::span<const double> edges) {
+  std::vector<std::uint64_t> counts;
+  std::size_t cell = 0;
+  for (const double edge : edges) {
+    const auto point = std::lower_bound(sample.points.begin(), sample.points.end(), edge);
+    if (point == sample.points.end() || *point != edge) return {};
+    const std::size_t end = 2 * std::size_t(point - sample.points.begin()) + 2;
+    counts.push_back(std::accumulate(sample.counts.begin() + long(cell), sample.counts.begin() + long(end), std::uint64_t{0}));
+    cell = end;
+  }
+  counts.push_back(std::accumulate(sample.counts.begin() + long(cell), sample.counts.end(), std::uint64_t{0}));
+  return counts;
+}
+
+}  // namespace
 
 std::vector<std::uint64_t> psi_bin_counts(std::span<const double> sorted, std::span<const double> edges) {
   std::vector<std::uint64_t> counts;
@@ -62,6 +102,29 @@ double psi_from_counts(std::span<const std::uint64_t> reference, std::span<const
 
 TestResult PsiDetector::compare(const Sample& reference, const Sample& current) const {
   TestResult result{.test = "psi", .kind = TestKind::distance, .threshold = threshold_};
+  if (const auto* r = std::get_if<GridSample>(&reference)) {
+    const auto* c = std::get_if<GridSample>(&current);
+    if (c == nullptr || r->counts.size() != c->counts.size() || r->counts.size() != 2 * r->points.size() + 1) {
+      result.error = "psi needs two samples on the same grid";
+      return result;
+    }
+    const auto total = [](std::span<const std::uint64_t> counts) {
+      return std::accumulate(counts.begin(), counts.end(), std::uint64_t{0});
+    };
+    if (total(r->counts) == 0 || total(c->counts) == 0) {
+      result.error = "psi needs at least one value in each sample";
+      return result;
+    }
+    const auto edges = psi_edges(*r, bins_);
+    const auto ref_counts = grid_bin_counts(*r, edges);
+    const auto cur_counts = grid_bin_counts(*c, edges);
+    if (edges.empty() || ref_counts.empty() || cur_counts.empty()) {
+      result.error = "psi: the grid lacks the reference's values or its quantile edges";
+    } else {
+      result.statistic = psi_from_counts(ref_counts, cur_counts);
+    }
+    return result;
+  }
   if (const auto* r = std::get_if<NumericSample>(&reference)) {
     const auto* c = std::get_if<NumericSample>(&current);
     if (c == nullptr || r->sorted.empty() || c->sorted.empty()) {

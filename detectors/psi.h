@@ -26,6 +26,11 @@ class PsiDetector final : public Detector {
 // >= x; values above the last edge fall in one more bin.
 std::vector<double> psi_edges(std::span<const double> reference_sorted, std::size_t bins);
 
+// The same edges for a reference given as grid counts (GridSample); empty
+// when the reference has values between grid points (its order statistics
+// are then unknown).
+std::vector<double> psi_edges(const GridSample& reference, std::size_t bins);
+
 // Counts of an ascending sample in the bins the edges define (edges.size()+1 bins).
 std::vector<std::uint64_t> psi_bin_counts(std::span<const double> sorted, std::span<const double> edges);
 

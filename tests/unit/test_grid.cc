@@ -1,0 +1,68 @@
+// A sample counted on the reference grid gives the same KS and PSI as the
+// sample itself: what lets the streaming engine keep windows as counts.
+#include "grid.h"
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <random>
+
+#include "ks.h"
+#include "psi.h"
+
+using namespace driftd;
+
+TEST_CASE("grid: cells of values on, between and beyond the points", "[grid]") {
+  const std::vector<double> points = {1.0, 2.0, 4.0};
+  CHECK(grid_cell(points, 0.5) == 0);
+  CHECK(grid_cell(points, 1.0) == 1);
+  CHECK(grid_cell(points, 1.5) == 2);
+  CHECK(grid_cell(points, 2.0) == 3);
+  CHECK(grid_cell(points, 3.0) == 4);
+  CHECK(grid_cell(points, 4.0) == 5);
+  CHECK(grid_cell(points, 9.0) == 6);
+  CHECK(grid_counts(points, std::vector<double>{0, 1, 1, 5}) == std::vector<std::uint64_t>{1, 2, 0, 0, 0, 0, 1});
+}
+
+TEST_CASE("grid: ks and psi on grid counts equal ks and psi on the values", "[grid][ks][psi]") {
+  std::mt19937_64 random(2026);
+  const KsDetector ks;
+  const PsiDetector psi(10, 0.2);
+  for (int trial = 0; trial < 200; ++trial) {
+    // Rounded normals: many ties, and current values between reference values.
+    const double shift = (trial % 4) * 0.1;
+    const int digits = 1 + trial % 3;
+    const double scale = std::pow(10.0, digits);
+    std::normal_distribution<double> normal(0.0, 1.0);
+    std::vector<double> reference(std::size_t(50 + trial * 7)), current(std::size_t(30 + trial * 5));
+    for (auto& v : reference) v = std::round(normal(random) * scale) / scale;
+    for (auto& v : current) v = std::round((normal(random) + shift) * scale * 3) / (scale * 3);
+    std::sort(reference.begin(), reference.end());
+    std::sort(current.begin(), current.end());
+
+    const auto points = reference_grid(reference, 10);
+    const auto ref_counts = grid_counts(points, reference);
+    const auto cur_counts = grid_counts(points, current);
+    const GridSample ref_grid{points, ref_counts};
+    const GridSample cur_grid{points, cur_counts};
+    INFO("trial " << trial);
+
+    const TestResult ks_values = ks.compare(NumericSample{reference}, NumericSample{current});
+    const TestResult ks_grid = ks.compare(ref_grid, cur_grid);
+    REQUIRE(ks_grid.ok());
+    CHECK(ks_grid.statistic == ks_values.statistic);
+    CHECK(*ks_grid.p_value == *ks_values.p_value);
+
+    const TestResult psi_values = psi.compare(NumericSample{reference}, NumericSample{current});
+    const TestResult psi_grid = psi.compare(ref_grid, cur_grid);
+    REQUIRE(psi_grid.ok());
+    CHECK(psi_grid.statistic == psi_values.statistic);
+  }
+}
+
+TEST_CASE("grid: psi refuses a grid that lacks the reference's values", "[grid][psi]") {
+  const std::vector<double> points = {0.0, 1.0};
+  const std::vector<std::uint64_t> between = {0, 1, 5, 1, 0};  // 5 reference values inside (0, 1)
+  const std::vector<std::uint64_t> current = {0, 1, 1, 1, 0};
+  const PsiDetector psi(10, 0.2);
+  CHECK_FALSE(psi.compare(GridSample{points, between}, GridSample{points, current}).ok());
+}
