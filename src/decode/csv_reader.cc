@@ -1,0 +1,281 @@
+// CSV reader: one pass over the file's bytes, cells as views into them.
+//
+// Rules beyond RFC 4180 (documented in the README):
+// - a UTF-8 byte order mark at the start is skipped;
+// - records end with LF, CRLF, or a CR at the very end of the file; a CR
+//   anywhere else in an unquoted field is data;
+// - blank lines (no characters at all) are skipped wherever they are, before
+//   the header, between rows and at the end;
+// - an unquoted empty cell is missing; a quoted empty cell ("") is text with
+//   an empty value;
+// - nothing is trimmed, and a quote inside an unquoted field is data.
+#include <algorithm>
+#include <bit>
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <sys/stat.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "driftd/error.h"
+#include "driftd/table.h"
+
+namespace driftd {
+namespace {
+
+std::vector<char> read_file(const std::string& path) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!file) throw InputError(path, 0, "", std::string("cannot open: ") + std::strerror(errno));
+  struct stat info {};
+  std::size_t capacity = 1 << 16;
+  // One byte more than the size, so that the read which finds the end of the
+  // file does not have to grow the buffer.
+  if (::fstat(::fileno(file.get()), &info) == 0 && S_ISREG(info.st_mode)) {
+    capacity = static_cast<std::size_t>(info.st_size) + 1;
+  }
+  std::vector<char> bytes(capacity);
+  std::size_t used = 0;
+  for (;;) {
+    if (used == bytes.size()) bytes.resize(bytes.size() * 2);
+    used += std::fread(bytes.data() + used, 1, bytes.size() - used, file.get());
+    if (std::ferror(file.get())) {
+      throw InputError(path, 0, "", std::string("cannot read: ") + std::strerror(errno));
+    }
+    if (std::feof(file.get())) break;
+  }
+  bytes.resize(used);
+  return bytes;
+}
+
+// Finds the ',' and '\n' bytes 64 at a time, as a bit mask, so that the end
+// of an unquoted field costs no branch per byte. A quoted field is skipped
+// with memchr instead; the mask stays right after it, as it only describes
+// bytes, and only bits at or after the position asked for are used.
+class StopFinder {
+ public:
+  StopFinder(const char* begin, const char* end) : begin_(begin), size_(end - begin) {}
+
+  // The first ',' or '\n' at or after p, or the end.
+  const char* next(const char* p) {
+    const std::size_t at = p - begin_;
+    if (at < base_ || at - base_ >= 64) {
+      base_ = at;
+      mask_ = scan(at);
+    }
+    std::uint64_t mask = mask_ & (~std::uint64_t{0} << (at - base_));
+    while (mask == 0) {
+      base_ += 64;
+      if (base_ >= size_) return begin_ + size_;
+      mask = mask_ = scan(base_);
+    }
+    return begin_ + base_ + std::countr_zero(mask);
+  }
+
+ private:
+  std::uint64_t scan(std::size_t at) const {
+    const char* p = begin_ + at;
+    // The last block is copied so that no byte past the end is read; its
+    // zero filling holds no stop.
+    alignas(16) char tail[64] = {};
+    if (size_ - at < 64) {
+      if (size_ > at) std::memcpy(tail, p, size_ - at);
+      p = tail;
+    }
+    std::uint64_t mask = 0;
+#if defined(__SSE2__)
+    for (int i = 0; i < 4; ++i) {
+      const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * i));
+      const __m128i stops =
+          _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(',')), _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\n')));
+      mask |= std::uint64_t(static_cast<std::uint16_t>(_mm_movemask_epi8(stops))) << (16 * i);
+    }
+#else
+    for (int i = 0; i < 64; ++i) mask |= std::uint64_t(p[i] == ',' || p[i] == '\n') << i;
+#endif
+    return mask;
+  }
+
+  const char* begin_;
+  std::size_t size_;
+  std::size_t base_ = SIZE_MAX;  // offset of the block in mask_; none yet
+  std::uint64_t mask_ = 0;       // bit i: begin_[base_ + i] is a stop
+};
+
+class CsvParser {
+ public:
+  explicit CsvParser(Table& table)
+      : table_(table), p_(table.buffer.data()), end_(p_ + table.buffer.size()), stops_(p_, end_) {}
+
+  void parse() {
+    if (end_ - p_ >= 3 && std::memcmp(p_, "\xEF\xBB\xBF", 3) == 0) p_ += 3;
+    skip_blank_lines();
+    if (p_ == end_) throw InputError(table_.path, 0, "", "empty file: expected a header row");
+    const std::uint64_t header_line = line_;
+    parse_header(header_line);
+    reserve_rows();
+    while (skip_blank_lines(), p_ != end_) parse_row();
+    if (table_.rows() == 0) throw InputError(table_.path, header_line, "", "no data rows after the header");
+  }
+
+ private:
+  struct Field {
+    std::string_view text;
+    CellKind kind;
+    bool last;  // ended its record
+  };
+
+  void skip_blank_lines() {
+    for (;;) {
+      if (p_ != end_ && *p_ == '\n') {
+        ++p_;
+        ++line_;
+      } else if (p_ != end_ && *p_ == '\r' && (p_ + 1 == end_ || p_[1] == '\n')) {
+        p_ += p_ + 1 == end_ ? 1 : 2;
+        ++line_;
+      } else {
+        return;
+      }
+    }
+  }
+
+  void parse_header(std::uint64_t header_line) {
+    std::unordered_map<std::string_view, std::size_t> seen;
+    for (;;) {
+      const std::size_t index = table_.columns.size();
+      const Field field = read_field(index);
+      if (field.text.empty()) {
+        throw InputError(table_.path, header_line, column_label(index), "empty column name in the header");
+      }
+      Column& column = table_.columns.emplace_back();
+      column.name = std::string(field.text);
+      if (auto [it, added] = seen.emplace(field.text, index); !added) {
+        throw InputError(table_.path, header_line, column.name,
+                         "column name repeated in the header (columns " + std::to_string(it->second + 1) + " and " +
+                             std::to_string(index + 1) + ")");
+      }
+      if (field.last) break;
+    }
+  }
+
+  // Every record of K fields holds at least K bytes (K-1 commas and a line
+  // end), which bounds the row count even for a file of many blank lines.
+  void reserve_rows() {
+    std::size_t lines = 1;
+    for (const char* p = p_; (p = static_cast<const char*>(std::memchr(p, '\n', end_ - p))); ++p) ++lines;
+    const std::size_t rows = std::min(lines, static_cast<std::size_t>(end_ - p_) / table_.columns.size() + 1);
+    table_.row_line.reserve(rows);
+    for (Column& column : table_.columns) {
+      column.cells.reserve(rows);
+      column.kinds.reserve(rows);
+    }
+  }
+
+  void parse_row() {
+    const std::uint64_t start_line = line_;
+    const std::size_t expected = table_.columns.size();
+    std::size_t count = 0;
+    for (;;) {
+      const Field field = read_field(count);
+      if (count < expected) {
+        Column& column = table_.columns[count];
+        column.cells.push_back(field.text);
+        column.kinds.push_back(field.kind);
+      }
+      ++count;
+      if (field.last) break;
+    }
+    if (count != expected) {
+      throw InputError(table_.path, start_line, "",
+                       "expected " + std::to_string(expected) + " fields, found " + std::to_string(count));
+    }
+    table_.row_line.push_back(start_line);
+  }
+
+  // Reads the field that starts at p_ and its terminator.
+  Field read_field(std::size_t index) {
+    if (p_ != end_ && *p_ == '"') return read_quoted(index);
+    const char* start = p_;
+    p_ = stops_.next(p_);
+    // A CR is part of the line end before LF or at the end of the file, and
+    // data anywhere else.
+    const char* stop = p_;
+    if (stop != start && stop[-1] == '\r' && (stop == end_ || *stop == '\n')) --stop;
+    const std::string_view text(start, stop - start);
+    return {text, text.empty() ? CellKind::missing : CellKind::text, end_field()};
+  }
+
+  Field read_quoted(std::size_t index) {
+    const std::uint64_t start_line = line_;
+    const char* start = ++p_;
+    bool doubled = false;
+    for (;;) {
+      p_ = static_cast<const char*>(std::memchr(p_, '"', end_ - p_));
+      if (p_ == nullptr) throw InputError(table_.path, start_line, column_label(index), "unterminated quoted field");
+      if (p_ + 1 != end_ && p_[1] == '"') {
+        doubled = true;
+        p_ += 2;
+        continue;
+      }
+      break;
+    }
+    std::string_view text(start, p_ - start);
+    ++p_;
+    line_ += static_cast<std::uint64_t>(std::count(text.begin(), text.end(), '\n'));
+    if (doubled) text = table_.rewritten.emplace_back(unescape(text));
+    if (p_ != end_ && *p_ == '\r' && (p_ + 1 == end_ || p_[1] == '\n')) ++p_;
+    if (p_ != end_ && *p_ != ',' && *p_ != '\n') {
+      throw InputError(table_.path, line_, column_label(index), "characters after a closing quote");
+    }
+    return {text, CellKind::text, end_field()};
+  }
+
+  // Steps over the ',' or line end at p_ (a CR before it is already
+  // passed); true when the record ended.
+  bool end_field() {
+    if (p_ == end_) return true;
+    if (*p_++ == ',') return false;
+    ++line_;
+    return true;
+  }
+
+  static std::string unescape(std::string_view quoted) {
+    std::string text;
+    text.reserve(quoted.size());
+    for (std::size_t i = 0; i < quoted.size(); ++i) {
+      text += quoted[i];
+      if (quoted[i] == '"') ++i;  // the second of a doubled quote
+    }
+    return text;
+  }
+
+  std::string column_label(std::size_t index) const {
+    if (index < table_.columns.size()) return table_.columns[index].name;
+    return "column " + std::to_string(index + 1);
+  }
+
+  Table& table_;
+  const char* p_;
+  const char* end_;
+  StopFinder stops_;
+  std::uint64_t line_ = 1;
+};
+
+}  // namespace
+
+Table read_csv(const std::string& path) {
+  Table table;
+  table.path = path;
+  table.buffer = read_file(path);
+  CsvParser(table).parse();
+  return table;
+}
+
+}  // namespace driftd
