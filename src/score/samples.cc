@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <random>
 #include <unordered_map>
 
@@ -72,81 +73,95 @@ CategoryCounts category_counts(const Column& reference, const Column& current) {
 
 namespace {
 
-// Rows of `columns` with no missing value, as row-major numbers.
-std::vector<double> complete_rows(const Table& table, const std::vector<const Column*>& columns,
-                                  std::uint64_t& incomplete) {
-  std::vector<double> points;
-  std::vector<double> row_values(columns.size());
-  for (std::size_t row = 0; row < table.rows(); ++row) {
-    bool complete = true;
-    for (std::size_t f = 0; f < columns.size() && complete; ++f) {
-      const Column& column = *columns[f];
-      if (column.kinds[row] == CellKind::missing) {
-        complete = false;
-        break;
-      }
-      const auto value = cell_number(column.cells[row], column.kinds[row]);
-      if (!value) {
-        throw InputError(table.path, table.row_line[row], column.name,
-                         "expected a finite number, found '" + std::string(column.cells[row]) + "'");
-      }
-      row_values[f] = *value;
+// The column's values, NaN for missing; a cell that is not a finite number
+// is an input error.
+std::vector<double> numbers_or_nan(const Table& table, const Column& column) {
+  std::vector<double> out(column.cells.size(), std::numeric_limits<double>::quiet_NaN());
+  for (std::size_t row = 0; row < column.cells.size(); ++row) {
+    if (column.kinds[row] == CellKind::missing) continue;
+    const auto value = cell_number(column.cells[row], column.kinds[row]);
+    if (!value) {
+      throw InputError(table.path, table.row_line[row], column.name,
+                       "expected a finite number, found '" + std::string(column.cells[row]) + "'");
     }
-    if (complete) points.insert(points.end(), row_values.begin(), row_values.end());
-    else ++incomplete;
+    out[row] = *value;
   }
-  return points;
+  return out;
 }
 
-// Keeps a fixed-seed uniform choice of `max_points` rows, in original order.
-void subsample(std::vector<double>& points, std::size_t dims, std::size_t max_points, std::uint64_t seed) {
-  const std::size_t rows = points.size() / dims;
-  if (rows <= max_points) return;
-  std::vector<std::size_t> order(rows);
-  for (std::size_t i = 0; i < rows; ++i) order[i] = i;
-  std::mt19937_64 random(seed);
-  // Partial Fisher–Yates: the first max_points entries become a uniform choice.
-  for (std::size_t i = 0; i < max_points; ++i) {
-    const std::size_t j = std::uniform_int_distribution<std::size_t>(i, rows - 1)(random);
-    std::swap(order[i], order[j]);
+// Indices of the rows with a value in every column.
+std::vector<std::size_t> complete_rows(const std::vector<const std::vector<double>*>& columns) {
+  std::vector<std::size_t> rows;
+  const std::size_t count = columns.empty() ? 0 : columns.front()->size();
+  for (std::size_t row = 0; row < count; ++row) {
+    bool complete = true;
+    for (const auto* column : columns) complete = complete && !std::isnan((*column)[row]);
+    if (complete) rows.push_back(row);
   }
-  order.resize(max_points);
-  std::sort(order.begin(), order.end());
-  std::vector<double> kept;
-  kept.reserve(max_points * dims);
-  for (const std::size_t row : order) kept.insert(kept.end(), points.begin() + row * dims, points.begin() + (row + 1) * dims);
-  points = std::move(kept);
+  return rows;
 }
 
 }  // namespace
 
+void standardisation(const std::vector<const std::vector<double>*>& columns, std::vector<double>& mean,
+                     std::vector<double>& deviation) {
+  const auto rows = complete_rows(columns);
+  mean.assign(columns.size(), 0.0);
+  deviation.assign(columns.size(), 1.0);
+  if (rows.empty()) return;
+  for (std::size_t f = 0; f < columns.size(); ++f) {
+    double sum = 0;
+    for (const std::size_t row : rows) sum += (*columns[f])[row];
+    mean[f] = sum / double(rows.size());
+    double squares = 0;
+    for (const std::size_t row : rows) {
+      const double d = (*columns[f])[row] - mean[f];
+      squares += d * d;
+    }
+    const double sd = std::sqrt(squares / double(rows.size()));
+    deviation[f] = sd == 0 ? 1.0 : sd;
+  }
+}
+
+std::vector<double> standardised_points(const std::vector<const std::vector<double>*>& columns,
+                                        const std::vector<double>& mean, const std::vector<double>& deviation,
+                                        std::size_t max_points, std::uint64_t seed) {
+  std::vector<std::size_t> rows = complete_rows(columns);
+  if (rows.size() > max_points) {
+    std::mt19937_64 random(seed);
+    // Partial Fisher–Yates: the first max_points entries become a uniform choice.
+    for (std::size_t i = 0; i < max_points; ++i) {
+      std::swap(rows[i], rows[std::uniform_int_distribution<std::size_t>(i, rows.size() - 1)(random)]);
+    }
+    rows.resize(max_points);
+    std::sort(rows.begin(), rows.end());
+  }
+  std::vector<double> points;
+  points.reserve(rows.size() * columns.size());
+  for (const std::size_t row : rows) {
+    for (std::size_t f = 0; f < columns.size(); ++f) points.push_back(((*columns[f])[row] - mean[f]) / deviation[f]);
+  }
+  return points;
+}
+
 PointValues point_values(const Table& reference, const std::vector<const Column*>& reference_columns,
                          const Table& current, const std::vector<const Column*>& current_columns,
                          std::size_t max_points, std::uint64_t seed) {
+  std::vector<std::vector<double>> ref_values, cur_values;
+  for (const Column* column : reference_columns) ref_values.push_back(numbers_or_nan(reference, *column));
+  for (const Column* column : current_columns) cur_values.push_back(numbers_or_nan(current, *column));
+  std::vector<const std::vector<double>*> ref, cur;
+  for (const auto& values : ref_values) ref.push_back(&values);
+  for (const auto& values : cur_values) cur.push_back(&values);
+
   PointValues out;
   out.dims = reference_columns.size();
-  out.reference = complete_rows(reference, reference_columns, out.incomplete);
-  out.current = complete_rows(current, current_columns, out.incomplete);
-  const std::size_t rows = out.dims == 0 ? 0 : out.reference.size() / out.dims;
-  for (std::size_t f = 0; f < out.dims && rows > 0; ++f) {
-    double mean = 0;
-    for (std::size_t i = 0; i < rows; ++i) mean += out.reference[i * out.dims + f];
-    mean /= double(rows);
-    double variance = 0;
-    for (std::size_t i = 0; i < rows; ++i) {
-      const double d = out.reference[i * out.dims + f] - mean;
-      variance += d * d;
-    }
-    double deviation = std::sqrt(variance / double(rows));
-    if (deviation == 0) deviation = 1;
-    for (auto* points : {&out.reference, &out.current}) {
-      for (std::size_t i = f; i < points->size(); i += out.dims) (*points)[i] = ((*points)[i] - mean) / deviation;
-    }
-  }
-  if (out.dims > 0) {
-    subsample(out.reference, out.dims, max_points, seed);
-    subsample(out.current, out.dims, max_points, seed + 1);
-  }
+  if (out.dims == 0) return out;
+  out.incomplete = (reference.rows() - complete_rows(ref).size()) + (current.rows() - complete_rows(cur).size());
+  std::vector<double> mean, deviation;
+  standardisation(ref, mean, deviation);
+  out.reference = standardised_points(ref, mean, deviation, max_points, seed);
+  out.current = standardised_points(cur, mean, deviation, max_points, seed + 1);
   return out;
 }
 

@@ -55,4 +55,17 @@ PointValues point_values(const Table& reference, const std::vector<const Column*
                          const Table& current, const std::vector<const Column*>& current_columns,
                          std::size_t max_points, std::uint64_t seed);
 
+// The rows of `columns` (all the same length, NaN = missing) that have no
+// missing value, standardised feature by feature with `mean` and
+// `deviation`, row-major; when more than `max_points` rows are complete, a
+// fixed-seed uniform choice of `max_points` of them, in their original order.
+std::vector<double> standardised_points(const std::vector<const std::vector<double>*>& columns,
+                                        const std::vector<double>& mean, const std::vector<double>& deviation,
+                                        std::size_t max_points, std::uint64_t seed);
+
+// Mean and population standard deviation of each column over the rows
+// complete in all columns (a zero deviation counts as 1).
+void standardisation(const std::vector<const std::vector<double>*>& columns, std::vector<double>& mean,
+                     std::vector<double>& deviation);
+
 }  // namespace driftd

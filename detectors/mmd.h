@@ -1,0 +1,34 @@
+// Maximum mean discrepancy between two multivariate samples (SPEC §4 "mmd"):
+// Gaussian kernel, unbiased MMD², permutation p-value.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "driftd/detector.h"
+
+namespace driftd {
+
+// Takes two PointSample of equal dims, already standardised by the caller.
+// The result carries the kernel width used in `sigma`. All randomness (the
+// permutations and, for samples over 1,000 points, the points the median
+// heuristic looks at) comes from `seed`, so equal inputs give equal results;
+// mmd.cc documents the generator so that other implementations can reproduce
+// it exactly.
+class MmdDetector final : public Detector {
+ public:
+  // sigma unset = median heuristic; permutations >= 1; seed fixes permutations and subsampling.
+  MmdDetector(std::size_t permutations, std::optional<double> sigma, std::uint64_t seed);
+
+  std::string_view name() const override { return "mmd"; }
+  TestKind kind() const override { return TestKind::p_value; }
+  TestResult compare(const Sample& reference, const Sample& current) const override;
+
+ private:
+  std::size_t permutations_;
+  std::optional<double> sigma_;
+  std::uint64_t seed_;
+};
+
+}  // namespace driftd
