@@ -1,0 +1,168 @@
+#include "decide/alert_policy.h"
+
+#include <algorithm>
+#include <boost/uuid/name_generator_sha1.hpp>
+#include <boost/uuid/uuid_io.hpp>
+#include <limits>
+#include <stdexcept>
+#include <utility>
+
+namespace driftd {
+
+namespace {
+
+// The namespace of every driftd id, a random UUID fixed once and never to
+// change (77a0303c-cf33-4374-90d1-96be318dfecd): an id is
+// uuid5(namespace, name), so any RFC 4122 library can recompute it.
+constexpr boost::uuids::uuid kIdNamespace = {
+    {0x77, 0xa0, 0x30, 0x3c, 0xcf, 0x33, 0x43, 0x74, 0x90, 0xd1, 0x96, 0xbe, 0x31, 0x8d, 0xfe, 0xcd}};
+
+std::string state_key(const std::string& feature, const std::string& test) { return feature + '\x1f' + test; }
+
+std::string joined_features(const std::vector<std::string>& features) {
+  std::string joined;
+  for (const auto& feature : features) {
+    if (!joined.empty()) joined += '+';
+    joined += feature;
+  }
+  return joined;
+}
+
+// Saturates, so that a test drifting for ever never wraps back below min_consecutive.
+void count_one(std::uint32_t& in_a_row) {
+  if (in_a_row < std::numeric_limits<std::uint32_t>::max()) ++in_a_row;
+}
+
+// Whether `cooldown` has passed since `since` (always, when nothing happened
+// yet). Event time may step back (a count window's newest event can be older
+// than an earlier window's): that counts as not passed.
+bool cooled_down(const std::optional<std::int64_t>& since, std::int64_t now, Millis cooldown) {
+  if (!since || cooldown.count() <= 0) return true;
+  if (now < *since) return false;
+  // Unsigned, so that the distance between any two int64 times is exact.
+  return std::uint64_t(now) - std::uint64_t(*since) >= std::uint64_t(cooldown.count());
+}
+
+// Applies one evaluation that ran to a test's state; returns the transition
+// it causes ("firing" or "resolved"), or nullptr.
+const char* advance(AlertPolicy::TestState& state, bool drift, std::int64_t now, const AlertingConfig& alerting) {
+  if (drift) {
+    count_one(state.drifted_in_a_row);
+    state.clean_in_a_row = 0;
+    if (!state.firing && state.drifted_in_a_row >= alerting.min_consecutive &&
+        cooled_down(state.last_fired_at, now, alerting.cooldown)) {
+      return "firing";
+    }
+  } else {
+    count_one(state.clean_in_a_row);
+    state.drifted_in_a_row = 0;
+    if (state.firing && state.clean_in_a_row >= alerting.min_consecutive) return "resolved";
+  }
+  return nullptr;
+}
+
+// The decision must come from decide() on this very evaluation.
+void check_shapes(const Evaluation& evaluation, const Decision& decision) {
+  bool same = decision.tests.size() == evaluation.features.size() &&
+              decision.feature_drift.size() == evaluation.features.size() &&
+              decision.multivariate.size() == evaluation.multivariate.size();
+  for (std::size_t f = 0; same && f < evaluation.features.size(); ++f) {
+    same = decision.tests[f].size() == evaluation.features[f].tests.size();
+  }
+  if (!same) throw std::invalid_argument("AlertPolicy: the decision does not match the evaluation");
+}
+
+}  // namespace
+
+// Parts are length-prefixed ("<bytes>:<part>" each), so that no two lists of
+// parts give the same name whatever characters the parts hold.
+std::string deterministic_id(const std::vector<std::string>& parts) {
+  std::string name;
+  for (const auto& part : parts) {
+    name += std::to_string(part.size());
+    name += ':';
+    name += part;
+  }
+  return boost::uuids::to_string(boost::uuids::name_generator_sha1(kIdNamespace)(name));
+}
+
+AlertPolicy::AlertPolicy(std::string model_id, AlertingConfig alerting, RetrainConfig retrain,
+                         std::uint64_t reference_rows)
+    : model_id_(std::move(model_id)), alerting_(alerting), retrain_(retrain), reference_rows_(reference_rows) {}
+
+AlertPolicy::Output AlertPolicy::on_evaluation(const Evaluation& evaluation, const Decision& decision,
+                                               const WindowInfo& window) {
+  check_shapes(evaluation, decision);
+  const std::int64_t now = window.end_ts;
+  const std::string severity = decision.drift ? "critical" : "warning";
+  Output output;
+  std::vector<std::string> firing_ids;  // after this evaluation's transitions, in evaluation order
+
+  const auto apply = [&](const std::string& feature, const TestResult& result, const TestDecision& test_decision) {
+    const std::string key = state_key(feature, result.test);
+    if (result.ok()) {
+      TestState& state = states_[key];
+      if (const char* transition = advance(state, test_decision.drift, now, alerting_)) {
+        Alert alert{
+            // The state is part of the id: a window's firing and resolved messages are distinct.
+            .alert_id =
+                deterministic_id({model_id_, feature, result.test, std::to_string(window.end_sequence), transition}),
+            .model_id = model_id_,
+            .state = transition,
+            .severity = severity,
+            .feature = feature,
+            .test = result.test,
+            .statistic = result.statistic,
+            .p_value = result.p_value,
+            .threshold = test_decision.threshold,
+            .window = window,
+            .reference_rows = reference_rows_,
+            .evaluated_at = now,
+        };
+        state.firing = alert.state == "firing";
+        if (state.firing) state.last_fired_at = now;
+        state.firing_alert_id = state.firing ? alert.alert_id : std::string();
+        output.alerts.push_back(std::move(alert));
+      }
+    }
+    // A test that errored keeps firing (or not) as it was.
+    const auto found = states_.find(key);
+    if (found != states_.end() && found->second.firing) firing_ids.push_back(found->second.firing_alert_id);
+  };
+
+  for (std::size_t f = 0; f < evaluation.features.size(); ++f) {
+    const FeatureEvaluation& feature = evaluation.features[f];
+    for (std::size_t t = 0; t < feature.tests.size(); ++t) apply(feature.name, feature.tests[t], decision.tests[f][t]);
+  }
+  std::vector<std::string> drifted_joins;
+  for (std::size_t i = 0; i < evaluation.multivariate.size(); ++i) {
+    const std::string joined = joined_features(evaluation.multivariate[i].features);
+    apply(joined, evaluation.multivariate[i].test, decision.multivariate[i]);
+    // Two tests over the same features name them once.
+    if (decision.multivariate[i].drift &&
+        std::find(drifted_joins.begin(), drifted_joins.end(), joined) == drifted_joins.end()) {
+      drifted_joins.push_back(joined);
+    }
+  }
+
+  const bool wanted = decision.drifted_share >= retrain_.drifted_share || !drifted_joins.empty();
+  if (wanted && cooled_down(last_retrain_at_, now, retrain_.cooldown)) {
+    RetrainTrigger trigger{
+        .trigger_id = deterministic_id({model_id_, "retrain", std::to_string(window.end_sequence)}),
+        .model_id = model_id_,
+        .alert_ids = std::move(firing_ids),
+        .drifted_share = decision.drifted_share,
+        .window = window,
+        .evaluated_at = now,
+    };
+    for (std::size_t f = 0; f < evaluation.features.size(); ++f) {
+      if (decision.feature_drift[f]) trigger.drifted_features.push_back(evaluation.features[f].name);
+    }
+    trigger.drifted_features.insert(trigger.drifted_features.end(), drifted_joins.begin(), drifted_joins.end());
+    last_retrain_at_ = now;
+    output.retrain = std::move(trigger);
+  }
+  return output;
+}
+
+}  // namespace driftd
