@@ -15,6 +15,8 @@ constexpr const char* kUsage =
     "            compare two data files; exit 0 no drift, 1 drift, 2 bad input\n"
     "  validate  --config FILE\n"
     "            check a configuration and print what it would monitor\n"
+    "  replay    --config FILE --input EVENTS.jsonl\n"
+    "            run the streaming pipeline over a file; alerts and retrain triggers on stdout\n"
     "\n"
     "`driftd <command> --help` describes each command's options.\n";
 
@@ -39,6 +41,7 @@ int run_cli(int argc, char** argv) {
     }
     if (command == "score") return score_command(args);
     if (command == "validate") return validate_command(args);
+    if (command == "replay") return replay_command(args);
     std::cerr << "driftd: unknown command '" << command << "'\n\n" << kUsage;
     return kExitInputError;
   } catch (const InputError& e) {

@@ -13,6 +13,7 @@ enum ExitCode : int { kExitOk = 0, kExitDrift = 1, kExitInputError = 2, kExitRun
 
 int score_command(const std::vector<std::string>& args);
 int validate_command(const std::vector<std::string>& args);
+int replay_command(const std::vector<std::string>& args);
 
 // Dispatches argv to a subcommand; prints errors to stderr.
 int run_cli(int argc, char** argv);

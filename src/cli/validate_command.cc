@@ -6,9 +6,9 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "driftd/config.h"
-#include "driftd/error.h"
+#include "driftd/event.h"
 #include "driftd/table.h"
-#include "score/samples.h"
+#include "window/reference_profile.h"
 
 namespace driftd {
 namespace {
@@ -27,19 +27,6 @@ std::string join(const std::vector<std::string>& items, const char* separator = 
   return out;
 }
 
-// The reference file must hold every configured feature, numeric ones as numbers.
-void check_reference(const ModelConfig& model) {
-  if (model.reference.path.empty()) return;
-  const Table table = read_table(model.reference.path, model.id);
-  std::vector<FeatureConfig> features = model.features;
-  if (model.prediction) features.push_back(*model.prediction);
-  for (const auto& feature : features) {
-    const Column* column = table.find(feature.name);
-    if (column == nullptr) throw InputError(table.path, 1, feature.name, "configured feature missing from the reference");
-    if (feature.type == FeatureType::numeric) numeric_values(table, *column);
-  }
-}
-
 }  // namespace
 
 int validate_command(const std::vector<std::string>& args) {
@@ -53,7 +40,12 @@ int validate_command(const std::vector<std::string>& args) {
     return kExitOk;
   }
   const Config config = load_config(config_path);
-  for (const auto& model : config.models) check_reference(model);
+  // Every reference file must hold every configured feature, numeric ones as numbers.
+  const std::vector<ModelSchema> schemas = model_schemas(config);
+  for (std::size_t m = 0; m < config.models.size(); ++m) {
+    const ModelConfig& model = config.models[m];
+    if (!model.reference.path.empty()) reference_from_table(read_table(model.reference.path, model.id), schemas[m]);
+  }
 
   std::ostringstream out;
   const Defaults& d = config.defaults;

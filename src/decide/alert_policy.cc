@@ -98,6 +98,7 @@ AlertPolicy::Output AlertPolicy::on_evaluation(const Evaluation& evaluation, con
   Output output;
   std::vector<std::string> firing_ids;  // after this evaluation's transitions, in evaluation order
 
+  // Returns whether the (feature, test) alert is firing after this evaluation.
   const auto apply = [&](const std::string& feature, const TestResult& result, const TestDecision& test_decision) {
     const std::string key = state_key(feature, result.test);
     if (result.ok()) {
@@ -127,40 +128,45 @@ AlertPolicy::Output AlertPolicy::on_evaluation(const Evaluation& evaluation, con
     }
     // A test that errored keeps firing (or not) as it was.
     const auto found = states_.find(key);
-    if (found != states_.end() && found->second.firing) firing_ids.push_back(found->second.firing_alert_id);
+    if (found == states_.end() || !found->second.firing) return false;
+    firing_ids.push_back(found->second.firing_alert_id);
+    return true;
   };
 
+  // Retraining follows the alerts, so it inherits their min_consecutive
+  // debounce and every trigger names the alerts that caused it.
+  std::vector<std::string> alerting;  // features with a firing alert, then multivariate joins
   for (std::size_t f = 0; f < evaluation.features.size(); ++f) {
     const FeatureEvaluation& feature = evaluation.features[f];
-    for (std::size_t t = 0; t < feature.tests.size(); ++t) apply(feature.name, feature.tests[t], decision.tests[f][t]);
+    bool firing = false;
+    for (std::size_t t = 0; t < feature.tests.size(); ++t) {
+      firing = apply(feature.name, feature.tests[t], decision.tests[f][t]) || firing;
+    }
+    if (firing) alerting.push_back(feature.name);
   }
-  std::vector<std::string> drifted_joins;
+  const std::size_t alerting_features = alerting.size();
   for (std::size_t i = 0; i < evaluation.multivariate.size(); ++i) {
     const std::string joined = joined_features(evaluation.multivariate[i].features);
-    apply(joined, evaluation.multivariate[i].test, decision.multivariate[i]);
     // Two tests over the same features name them once.
-    if (decision.multivariate[i].drift &&
-        std::find(drifted_joins.begin(), drifted_joins.end(), joined) == drifted_joins.end()) {
-      drifted_joins.push_back(joined);
+    if (apply(joined, evaluation.multivariate[i].test, decision.multivariate[i]) &&
+        std::find(alerting.begin(), alerting.end(), joined) == alerting.end()) {
+      alerting.push_back(joined);
     }
   }
 
-  const bool wanted = decision.drifted_share >= retrain_.drifted_share || !drifted_joins.empty();
+  const double share = evaluation.features.empty() ? 0.0 : double(alerting_features) / double(evaluation.features.size());
+  const bool wanted = (alerting_features > 0 && share >= retrain_.drifted_share) || alerting.size() > alerting_features;
   if (wanted && cooled_down(last_retrain_at_, now, retrain_.cooldown)) {
-    RetrainTrigger trigger{
+    output.retrain = RetrainTrigger{
         .trigger_id = deterministic_id({model_id_, "retrain", std::to_string(window.end_sequence)}),
         .model_id = model_id_,
+        .drifted_features = std::move(alerting),
         .alert_ids = std::move(firing_ids),
-        .drifted_share = decision.drifted_share,
+        .drifted_share = share,
         .window = window,
         .evaluated_at = now,
     };
-    for (std::size_t f = 0; f < evaluation.features.size(); ++f) {
-      if (decision.feature_drift[f]) trigger.drifted_features.push_back(evaluation.features[f].name);
-    }
-    trigger.drifted_features.insert(trigger.drifted_features.end(), drifted_joins.begin(), drifted_joins.end());
     last_retrain_at_ = now;
-    output.retrain = std::move(trigger);
   }
   return output;
 }

@@ -11,8 +11,11 @@
 //  - resolves after `min_consecutive` clean evaluations in a row;
 //  - a test that could not run (error) leaves its state unchanged.
 // Severity: "critical" when the model drifted in that evaluation, else "warning".
-// Retrain: when the drifted share >= retrain.drifted_share or a multivariate
-// test drifted, at most once per retrain.cooldown.
+// Retrain: when the share of features with a firing alert >=
+// retrain.drifted_share, or a multivariate test's alert is firing, at most
+// once per retrain.cooldown. Following the alerts (not the raw decision)
+// gives retraining the same min_consecutive debounce, and every trigger
+// names the alerts that caused it.
 #pragma once
 
 #include <cstdint>

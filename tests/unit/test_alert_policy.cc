@@ -278,13 +278,15 @@ TEST_CASE("alert_policy: retrain when the drifted share reaches retrain.drifted_
     CHECK_FALSE(below.retrain.has_value());
     CHECK_FALSE(strict.policy.last_retrain_at().has_value());
   }
-  SECTION("the trigger follows the decision, before min_consecutive lets an alert fire") {
+  SECTION("the trigger follows the alerts, so it waits for min_consecutive too") {
     Driver slow({.min_consecutive = 3, .cooldown = Millis{0}}, {.drifted_share = 0.5, .cooldown = Millis{0}});
-    const auto early = slow.step(two_features(kDrift, 0.01));
-    CHECK(early.alerts.empty());
-    REQUIRE(early.retrain.has_value());
-    CHECK(early.retrain->drifted_features == std::vector<std::string>{"amount"});
-    CHECK(early.retrain->alert_ids.empty());
+    CHECK_FALSE(slow.step(two_features(kDrift, 0.01)).retrain.has_value());
+    CHECK_FALSE(slow.step(two_features(kDrift, 0.01)).retrain.has_value());
+    const auto third = slow.step(two_features(kDrift, 0.01));
+    REQUIRE(third.alerts.size() == 1);
+    REQUIRE(third.retrain.has_value());
+    CHECK(third.retrain->drifted_features == std::vector<std::string>{"amount"});
+    CHECK(third.retrain->alert_ids == std::vector<std::string>{third.alerts[0].alert_id});
   }
 }
 

@@ -1,0 +1,126 @@
+#include "route/model_monitor.h"
+
+#include <cmath>
+#include <limits>
+
+#include "registry.h"
+
+namespace driftd {
+namespace {
+
+// Seeds every random choice of the streaming engine (multivariate
+// subsampling and permutations), mixed with the window's end so that each
+// evaluation is reproducible on its own.
+constexpr std::uint64_t kSeed = 0x64726966746421ULL;
+
+const FeatureConfig& feature_config(const ModelConfig& model, std::size_t column) {
+  return column < model.features.size() ? model.features[column] : *model.prediction;
+}
+
+}  // namespace
+
+ModelMonitor::ModelMonitor(const ModelSchema& schema, const ModelConfig& model, const Defaults& defaults,
+                           std::optional<ReferenceData> reference)
+    : schema_(schema),
+      model_(model),
+      defaults_(defaults),
+      policy_{defaults.p_value, defaults.correction, defaults.dataset_drift_share},
+      alerts_(model.id, model.alerting, model.retrain, reference ? reference->rows : 0) {
+  TestParams params;
+  params.psi_bins = defaults.psi_bins;
+  params.psi_threshold = defaults.psi_threshold;
+  params.seed = kSeed;
+  for (std::size_t c = 0; c < schema.columns.size(); ++c) {
+    auto& tests = detectors_.emplace_back();
+    for (const auto& name : feature_config(model, c).tests) tests.push_back(make_detector(name, params));
+  }
+  for (const auto& config : model.multivariate) {
+    TestParams mv = params;
+    mv.permutations = config.permutations;
+    mv.sigma = config.sigma;
+    multivariate_.push_back(make_detector(config.test, mv));
+  }
+  if (reference) {
+    start_windows(*reference);
+  } else {
+    gathering_.emplace();
+    gathering_->numbers.resize(schema.columns.size());
+    gathering_->texts.resize(schema.columns.size());
+  }
+}
+
+void ModelMonitor::start_windows(const ReferenceData& reference) {
+  profile_.emplace(prepare_reference(reference, schema_, model_, defaults_, kMaxCategories, kSeed));
+  window_.emplace(schema_, *profile_, model_.window);
+  alerts_.set_reference_rows(reference.rows);
+}
+
+void ModelMonitor::gather_reference(const DecodedEvent& event) {
+  for (std::size_t c = 0; c < schema_.columns.size(); ++c) {
+    const ColumnValue& value = event.values[c];
+    if (schema_.columns[c].type == FeatureType::numeric) {
+      gathering_->numbers[c].push_back(value.missing ? std::numeric_limits<double>::quiet_NaN() : value.number);
+    } else if (value.missing) {
+      gathering_->texts[c].emplace_back(std::nullopt);
+    } else {
+      gathering_->texts[c].emplace_back(std::string(value.text));
+    }
+  }
+  if (++gathering_->rows == model_.reference.from_stream) {
+    start_windows(*gathering_);
+    gathering_.reset();
+  }
+}
+
+bool ModelMonitor::on_event(const DecodedEvent& event, std::vector<EvaluationReport>& reports) {
+  ++sequence_;
+  if (gathering_) {
+    gather_reference(event);
+    return true;
+  }
+  for (const std::int64_t boundary : window_->boundaries_closed_by(event.ts_ms)) {
+    window_->close_boundary(boundary);
+    if (window_->size() > 0) reports.push_back(evaluate());
+  }
+  if (!window_->add(event, sequence_)) return false;
+  if (window_->due()) {
+    reports.push_back(evaluate());
+    window_->mark_evaluated();
+  }
+  return true;
+}
+
+EvaluationReport ModelMonitor::evaluate() {
+  EvaluationReport report;
+  report.schema = &schema_;
+  report.window = window_->info();
+  for (std::size_t c = 0; c < schema_.columns.size(); ++c) {
+    const ColumnSchema& column = schema_.columns[c];
+    FeatureEvaluation feature{.name = column.name,
+                              .categorical = column.type == FeatureType::categorical,
+                              .missing = window_->missing(c)};
+    if (column.type == FeatureType::numeric) {
+      const NumericReference& ref = *profile_->numeric[c];
+      const GridSample reference{ref.points, ref.counts};
+      const GridSample current = window_->numeric_sample(c);
+      for (const auto& detector : detectors_[c]) feature.tests.push_back(detector->compare(reference, current));
+    } else {
+      const auto [reference, current] = window_->categorical_samples(c);
+      for (const auto& detector : detectors_[c]) feature.tests.push_back(detector->compare(reference, current));
+    }
+    report.evaluation.features.push_back(std::move(feature));
+  }
+  for (std::size_t i = 0; i < multivariate_.size(); ++i) {
+    const MultivariateReference& ref = profile_->multivariate[i];
+    const std::vector<double> current = window_->points(ref, kSeed ^ report.window.end_sequence);
+    const std::size_t dims = ref.columns.size();
+    report.evaluation.multivariate.push_back(
+        {.features = model_.multivariate[i].features,
+         .test = multivariate_[i]->compare(PointSample{ref.points, dims}, PointSample{current, dims})});
+  }
+  report.decision = decide(report.evaluation, policy_);
+  report.output = alerts_.on_evaluation(report.evaluation, report.decision, report.window);
+  return report;
+}
+
+}  // namespace driftd

@@ -1,0 +1,64 @@
+// Everything one model needs between a decoded event and its alerts: the
+// reference (from a file, or gathered from the stream's first events), the
+// current window, the detectors, the decision policy and the alert policy.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "decide/alert_policy.h"
+#include "driftd/config.h"
+#include "driftd/decision.h"
+#include "driftd/detector.h"
+#include "driftd/event.h"
+#include "window/model_window.h"
+#include "window/reference_profile.h"
+
+namespace driftd {
+
+// What an evaluation produced, for publishing and metrics.
+struct EvaluationReport {
+  const ModelSchema* schema = nullptr;
+  WindowInfo window;
+  Evaluation evaluation;
+  Decision decision;
+  AlertPolicy::Output output;
+};
+
+class ModelMonitor {
+ public:
+  // Bounds that keep memory independent of the stream (SPEC §7).
+  static constexpr std::size_t kMaxCategories = 1000;  // per categorical column, the last shared by the rest
+
+  // `reference` is the prepared file reference, or empty for from_stream.
+  ModelMonitor(const ModelSchema& schema, const ModelConfig& model, const Defaults& defaults,
+               std::optional<ReferenceData> reference);
+
+  // Feeds one event of this model; appends the evaluations it caused.
+  // Returns false when the event was late for a time window (dropped).
+  bool on_event(const DecodedEvent& event, std::vector<EvaluationReport>& reports);
+
+  bool reference_ready() const { return profile_.has_value(); }
+  std::uint64_t events() const { return sequence_; }
+  std::size_t window_events() const { return window_ ? window_->size() : 0; }
+
+ private:
+  void start_windows(const ReferenceData& reference);
+  void gather_reference(const DecodedEvent& event);
+  EvaluationReport evaluate();
+
+  const ModelSchema& schema_;
+  const ModelConfig& model_;
+  Defaults defaults_;
+  DecisionPolicy policy_;
+  std::optional<ReferenceData> gathering_;        // from_stream: the first events so far
+  std::optional<ReferenceProfile> profile_;
+  std::optional<ModelWindow> window_;
+  std::vector<std::vector<std::unique_ptr<Detector>>> detectors_;  // per column, per test
+  std::vector<std::unique_ptr<Detector>> multivariate_;            // per multivariate test
+  AlertPolicy alerts_;
+  std::uint64_t sequence_ = 0;                    // events of this model so far
+};
+
+}  // namespace driftd

@@ -1,0 +1,172 @@
+#include "window/model_window.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "grid.h"
+#include "score/samples.h"
+
+namespace driftd {
+namespace {
+
+std::int64_t boundary_at_or_after(std::int64_t ts, std::int64_t step) {
+  const std::int64_t down = ts / step * step;
+  return down == ts ? ts : down + step;
+}
+
+}  // namespace
+
+ModelWindow::ModelWindow(const ModelSchema& schema, ReferenceProfile& reference, const WindowConfig& config)
+    : schema_(schema),
+      reference_(reference),
+      config_(config),
+      columns_(schema.columns.size()),
+      raw_index_(schema.columns.size(), -1),
+      counts_(schema.columns.size()),
+      missing_(schema.columns.size(), 0) {
+  for (const auto& test : reference.multivariate) {
+    for (const std::size_t column : test.columns) {
+      if (raw_index_[column] < 0) {
+        raw_index_[column] = int(raw_columns_.size());
+        raw_columns_.push_back(column);
+      }
+    }
+  }
+  for (std::size_t c = 0; c < columns_; ++c) {
+    if (reference.numeric[c]) counts_[c].assign(reference.numeric[c]->counts.size(), 0);
+  }
+}
+
+std::vector<std::int64_t> ModelWindow::boundaries_closed_by(std::int64_t ts) const {
+  std::vector<std::int64_t> out;
+  if (!config_.by_time() || !window_end_ || order_.empty()) return out;
+  const std::int64_t step = config_.step_duration.count();
+  const std::int64_t duration = config_.duration.count();
+  std::int64_t newest = order_.back().ts;
+  // Boundaries past newest + duration would see an empty window: skip them.
+  for (std::int64_t boundary = *window_end_; boundary < ts && boundary - duration < newest; boundary += step) {
+    out.push_back(boundary);
+  }
+  return out;
+}
+
+void ModelWindow::close_boundary(std::int64_t boundary) {
+  const std::int64_t start = boundary - config_.duration.count();
+  while (!order_.empty() && order_.front().ts <= start) evict_front();
+  window_end_ = boundary;
+}
+
+bool ModelWindow::add(const DecodedEvent& event, std::uint64_t sequence) {
+  if (config_.by_time()) {
+    const std::int64_t step = config_.step_duration.count();
+    const std::int64_t duration = config_.duration.count();
+    if (!window_end_) window_end_ = boundary_at_or_after(event.ts_ms, step);
+    if (event.ts_ms <= *window_end_ - duration) return false;  // no future window holds it
+    if (event.ts_ms > *window_end_) {
+      // Boundaries up to here have been closed: start filling the next window.
+      window_end_ = boundary_at_or_after(event.ts_ms, step);
+      while (!order_.empty() && order_.front().ts <= *window_end_ - duration) evict_front();
+    }
+  }
+  std::uint32_t slot;
+  if (!free_slots_.empty()) {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+  } else {
+    slot = std::uint32_t(cells_.size() / std::max<std::size_t>(columns_, 1));
+    cells_.resize(cells_.size() + std::max<std::size_t>(columns_, 1));
+    raw_.resize(raw_.size() + raw_columns_.size());
+  }
+  for (std::size_t c = 0; c < columns_; ++c) {
+    const ColumnValue& value = event.values[c];
+    std::uint32_t cell = kMissing;
+    if (!value.missing) {
+      if (reference_.numeric[c]) {
+        cell = std::uint32_t(grid_cell(reference_.numeric[c]->points, value.number));
+      } else {
+        cell = reference_.categorical[c]->dictionary.code(value.text);
+        if (cell >= counts_[c].size()) counts_[c].resize(cell + 1, 0);
+      }
+    }
+    cells_[slot * columns_ + c] = cell;
+    if (raw_index_[c] >= 0) {
+      raw_[slot * raw_columns_.size() + std::size_t(raw_index_[c])] =
+          value.missing ? std::numeric_limits<double>::quiet_NaN() : value.number;
+    }
+  }
+  count_in(slot, +1);
+
+  const Entry entry{event.ts_ms, sequence, slot};
+  if (config_.by_time()) {
+    // Mostly in order: search from the back.
+    auto it = order_.end();
+    while (it != order_.begin() && std::prev(it)->ts > entry.ts) --it;
+    order_.insert(it, entry);
+  } else {
+    order_.push_back(entry);
+    if (order_.size() > config_.size) evict_front();
+  }
+  last_sequence_ = sequence;
+  ++since_evaluation_;
+  return true;
+}
+
+bool ModelWindow::due() const {
+  if (config_.by_time() || order_.size() < config_.size) return false;
+  return !evaluated_once_ || since_evaluation_ >= config_.step;
+}
+
+void ModelWindow::evict_front() {
+  count_in(order_.front().slot, -1);
+  free_slots_.push_back(order_.front().slot);
+  order_.pop_front();
+}
+
+void ModelWindow::count_in(std::uint32_t slot, int delta) {
+  for (std::size_t c = 0; c < columns_; ++c) {
+    const std::uint32_t cell = cells_[slot * columns_ + c];
+    if (cell == kMissing) missing_[c] += std::uint64_t(std::int64_t(delta));
+    else counts_[c][cell] += std::uint64_t(std::int64_t(delta));
+  }
+}
+
+WindowInfo ModelWindow::info() const {
+  WindowInfo info{.count = order_.size(), .end_sequence = last_sequence_};
+  if (config_.by_time() && window_end_) {
+    info.start_ts = *window_end_ - config_.duration.count();
+    info.end_ts = *window_end_;
+  } else if (!order_.empty()) {
+    const auto [oldest, newest] = std::minmax_element(
+        order_.begin(), order_.end(), [](const Entry& a, const Entry& b) { return a.ts < b.ts; });
+    info.start_ts = oldest->ts;
+    info.end_ts = newest->ts;
+  }
+  return info;
+}
+
+GridSample ModelWindow::numeric_sample(std::size_t column) const {
+  return GridSample{reference_.numeric[column]->points, counts_[column]};
+}
+
+std::pair<CategoricalSample, CategoricalSample> ModelWindow::categorical_samples(std::size_t column) {
+  CategoricalReference& ref = *reference_.categorical[column];
+  const std::size_t categories = std::max(ref.dictionary.size(), ref.counts.size());
+  ref.counts.resize(categories, 0);
+  counts_[column].resize(categories, 0);
+  return {CategoricalSample{ref.counts}, CategoricalSample{counts_[column]}};
+}
+
+std::vector<double> ModelWindow::points(const MultivariateReference& test, std::uint64_t seed) const {
+  std::vector<std::vector<double>> values(test.columns.size());
+  for (const Entry& entry : order_) {
+    for (std::size_t f = 0; f < test.columns.size(); ++f) {
+      values[f].push_back(raw_[entry.slot * raw_columns_.size() + std::size_t(raw_index_[test.columns[f]])]);
+    }
+  }
+  std::vector<const std::vector<double>*> columns;
+  for (const auto& v : values) columns.push_back(&v);
+  return standardised_points(columns, test.mean, test.deviation, test.max_points, seed);
+}
+
+}  // namespace driftd

@@ -1,0 +1,92 @@
+// The current window of one model, kept as counts so that an event costs
+// O(log grid) per column and an evaluation reads counts instead of sorting.
+//
+// Count window: the last `size` events; evaluated when it first holds
+// `size` events and then every `step` events.
+// Time window: the events with event time in (B - duration, B], evaluated at
+// each boundary B = k * step (epoch-aligned) once an event later than B
+// arrives. Events may arrive out of order: an event is kept while it can
+// still be in a future window, and is late (dropped, counted) when its time
+// is at or before the start of the next window to be evaluated.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <vector>
+
+#include "driftd/alert.h"
+#include "driftd/detector.h"
+#include "driftd/event.h"
+#include "window/reference_profile.h"
+
+namespace driftd {
+
+class ModelWindow {
+ public:
+  // `reference` must outlive the window; its category dictionaries grow
+  // with categories first seen in the stream.
+  ModelWindow(const ModelSchema& schema, ReferenceProfile& reference, const WindowConfig& config);
+
+  // Time windows: the boundaries an event at `ts` closes, earliest first.
+  // Call evaluate_at() for each (in order) before add(). Empty for count windows.
+  std::vector<std::int64_t> boundaries_closed_by(std::int64_t ts) const;
+
+  // Time windows: drops the events at or before `boundary - duration` and
+  // makes `boundary` the end of the window; then the samples below describe it.
+  void close_boundary(std::int64_t boundary);
+
+  // Adds an event; false when it is late (time windows only).
+  bool add(const DecodedEvent& event, std::uint64_t sequence);
+
+  // Count windows: whether the window is due for evaluation after the last add().
+  bool due() const;
+  // Count windows: call after evaluating, so that `step` more events are needed.
+  void mark_evaluated() {
+    since_evaluation_ = 0;
+    evaluated_once_ = true;
+  }
+
+  std::size_t size() const { return order_.size(); }
+  WindowInfo info() const;
+
+  GridSample numeric_sample(std::size_t column) const;
+  // Categorical samples of reference and window over the same (current) dictionary.
+  std::pair<CategoricalSample, CategoricalSample> categorical_samples(std::size_t column);
+  std::uint64_t missing(std::size_t column) const { return missing_[column]; }
+  // The window's points for a multivariate test, standardised by the
+  // reference and subsampled with `seed`.
+  std::vector<double> points(const MultivariateReference& test, std::uint64_t seed) const;
+
+ private:
+  struct Entry {
+    std::int64_t ts;
+    std::uint64_t sequence;
+    std::uint32_t slot;  // where its cells and raw values live in the pools
+  };
+  static constexpr std::uint32_t kMissing = 0xffffffffu;
+
+  void evict_front();
+  void count_in(std::uint32_t slot, int delta);
+
+  const ModelSchema& schema_;
+  ReferenceProfile& reference_;
+  WindowConfig config_;
+  std::size_t columns_;
+  std::vector<std::size_t> raw_columns_;     // schema columns kept raw (multivariate features)
+  std::vector<int> raw_index_;               // schema column -> index in raw_columns_, or -1
+
+  std::deque<Entry> order_;                  // by (ts, sequence) for time windows; arrival for count
+  std::vector<std::uint32_t> cells_;         // slot * columns_ + column: grid cell or category code
+  std::vector<double> raw_;                  // slot * raw_columns_.size() + i
+  std::vector<std::uint32_t> free_slots_;
+
+  std::vector<std::vector<std::uint64_t>> counts_;  // per column: grid cells or category codes
+  std::vector<std::uint64_t> missing_;
+  std::size_t since_evaluation_ = 0;
+  bool evaluated_once_ = false;
+  std::optional<std::int64_t> window_end_;   // time windows: the boundary being filled
+  std::uint64_t last_sequence_ = 0;          // of the last event added
+};
+
+}  // namespace driftd
