@@ -26,18 +26,27 @@ double ks_statistic(std::span<const double> r, std::span<const double> c) {
 }
 
 double ks_statistic(std::span<const std::uint64_t> r, std::span<const std::uint64_t> c) {
-  double n = 0;
-  double m = 0;
-  for (const auto count : r) n += double(count);
-  for (const auto count : c) m += double(count);
-  std::uint64_t below_r = 0;
-  std::uint64_t below_c = 0;
+  std::uint64_t n = 0;
+  std::uint64_t m = 0;
+  for (const auto count : r) n += count;
+  for (const auto count : c) m += count;
+  // |i/n - j/m| is largest where |i*m - j*n| is: find that in exact integer
+  // arithmetic (cheap, no division per cell), then compute the double as the
+  // merge walk does, at every cell that attains the maximum, so the result
+  // is the same double to the last bit.
+  std::int64_t below_r = 0;
+  std::int64_t below_c = 0;
+  std::int64_t widest = -1;
   double d = 0.0;
   for (std::size_t cell = 0; cell < r.size(); ++cell) {
-    below_r += r[cell];
-    below_c += c[cell];
-    // Same arithmetic as the merge walk, so both give the same double.
-    d = std::max(d, std::abs(double(below_r) / n - double(below_c) / m));
+    below_r += std::int64_t(r[cell]);
+    below_c += std::int64_t(c[cell]);
+    const std::int64_t gap = std::abs(below_r * std::int64_t(m) - below_c * std::int64_t(n));
+    if (gap >= widest) {
+      const double distance = std::abs(double(below_r) / double(n) - double(below_c) / double(m));
+      d = gap > widest ? distance : std::max(d, distance);
+      widest = gap;
+    }
   }
   return d;
 }

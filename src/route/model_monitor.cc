@@ -101,7 +101,7 @@ EvaluationReport ModelMonitor::evaluate() {
                               .missing = window_->missing(c)};
     if (column.type == FeatureType::numeric) {
       const NumericReference& ref = *profile_->numeric[c];
-      const GridSample reference{ref.points, ref.counts};
+      const GridSample reference{ref.grid.points(), ref.counts};
       const GridSample current = window_->numeric_sample(c);
       for (const auto& detector : detectors_[c]) feature.tests.push_back(detector->compare(reference, current));
     } else {

@@ -83,7 +83,7 @@ bool ModelWindow::add(const DecodedEvent& event, std::uint64_t sequence) {
     std::uint32_t cell = kMissing;
     if (!value.missing) {
       if (reference_.numeric[c]) {
-        cell = std::uint32_t(grid_cell(reference_.numeric[c]->points, value.number));
+        cell = std::uint32_t(reference_.numeric[c]->grid.cell(value.number));
       } else {
         cell = reference_.categorical[c]->dictionary.code(value.text);
         if (cell >= counts_[c].size()) counts_[c].resize(cell + 1, 0);
@@ -146,7 +146,7 @@ WindowInfo ModelWindow::info() const {
 }
 
 GridSample ModelWindow::numeric_sample(std::size_t column) const {
-  return GridSample{reference_.numeric[column]->points, counts_[column]};
+  return GridSample{reference_.numeric[column]->grid.points(), counts_[column]};
 }
 
 std::pair<CategoricalSample, CategoricalSample> ModelWindow::categorical_samples(std::size_t column) {

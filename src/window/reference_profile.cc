@@ -71,8 +71,8 @@ ReferenceProfile prepare_reference(const ReferenceData& data, const ModelSchema&
         else sorted.push_back(v);
       }
       std::sort(sorted.begin(), sorted.end());
-      ref.points = reference_grid(sorted, defaults.psi_bins);
-      ref.counts = grid_counts(ref.points, sorted);
+      ref.grid = GridIndex(reference_grid(sorted, defaults.psi_bins));
+      ref.counts = grid_counts(ref.grid.points(), sorted);
     } else {
       CategoricalReference& ref = profile.categorical[c].emplace();
       ref.dictionary = CategoryDictionary(max_categories);

@@ -13,6 +13,7 @@
 #include "driftd/config.h"
 #include "driftd/event.h"
 #include "driftd/table.h"
+#include "grid.h"
 
 namespace driftd {
 
@@ -58,7 +59,7 @@ class CategoryDictionary {
 };
 
 struct NumericReference {
-  std::vector<double> points;          // the grid
+  GridIndex grid;                      // its points and a fast lookup
   std::vector<std::uint64_t> counts;   // reference counts on it
   std::uint64_t missing = 0;
 };

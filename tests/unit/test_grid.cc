@@ -66,3 +66,26 @@ TEST_CASE("grid: psi refuses a grid that lacks the reference's values", "[grid][
   const PsiDetector psi(10, 0.2);
   CHECK_FALSE(psi.compare(GridSample{points, between}, GridSample{points, current}).ok());
 }
+
+TEST_CASE("grid: the bucket index finds the same cell as binary search", "[grid]") {
+  std::mt19937_64 random(31);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  for (const int digits : {0, 1, 3, 8}) {
+    const double scale = std::pow(10.0, digits);
+    std::vector<double> reference(3000);
+    for (auto& v : reference) v = std::round(normal(random) * scale) / scale;
+    std::sort(reference.begin(), reference.end());
+    const GridIndex index(reference_grid(reference, 10));
+    for (int i = 0; i < 20000; ++i) {
+      // Points themselves, values between them, and far outside the range.
+      const double value = i % 3 == 0 ? reference[std::size_t(i) % reference.size()]
+                                       : std::round(normal(random) * 1.5 * scale * 10) / (scale * 10);
+      REQUIRE(index.cell(value) == grid_cell(index.points(), value));
+    }
+    CHECK(index.cell(-1e300) == 0);
+    CHECK(index.cell(1e300) == 2 * index.points().size());
+  }
+  CHECK(GridIndex(std::vector<double>{}).cell(1.0) == 0);
+  CHECK(GridIndex(std::vector<double>{2.0}).cell(2.0) == 1);
+  CHECK(GridIndex(std::vector<double>{2.0, 2.0 + 1e-300}).cell(3.0) == 4);
+}

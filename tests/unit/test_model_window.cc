@@ -66,7 +66,7 @@ void check_against(ModelWindow& window, Fixture& f, const std::vector<Kept>& kep
   }
   REQUIRE(window.size() == kept.size());
   const GridSample grid = window.numeric_sample(0);
-  const auto expected = grid_counts(f.profile.numeric[0]->points, xs);
+  const auto expected = grid_counts(f.profile.numeric[0]->grid.points(), xs);
   CHECK(std::vector<std::uint64_t>(grid.counts.begin(), grid.counts.end()) == expected);
   CHECK(window.missing(0) == x_missing);
   CHECK(window.missing(1) == c_missing);
