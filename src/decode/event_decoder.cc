@@ -21,7 +21,7 @@ constexpr std::size_t npos = static_cast<std::size_t>(-1);
 // On Demand leaves depth limits to its caller, and validate() recurses.
 constexpr int max_depth = 64;
 
-// Feature positions remembered per model, for the guess in find_column().
+// Feature positions remembered per model, for guess_column().
 constexpr std::size_t max_guessed_positions = 1024;
 
 struct StringHash {
@@ -41,6 +41,26 @@ std::string_view trim_right(std::string_view text) {
 }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// Keys and names are short: a loop beats a call to memcmp.
+bool same_bytes(const char* a, const char* b, std::size_t size) {
+  for (std::size_t i = 0; i < size; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
+bool same_text(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && same_bytes(a.data(), b.data(), a.size());
+}
+
+// Whether JSON can hold `name` as it is, without escapes.
+bool plain_key(std::string_view name) {
+  for (char c : name) {
+    if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) return false;
+  }
+  return true;
+}
 
 enum class NumberSyntax { invalid, integer, decimal };
 
@@ -135,6 +155,8 @@ struct ModelLookup {
   NameIndex features;                   // feature name -> column
   std::size_t prediction = npos;        // column of the prediction, if any
   std::vector<std::size_t> order;       // column of each feature position in the last event (npos: ignored)
+  std::vector<std::string> quoted;      // per column: the name and its closing quote, as a key is
+                                        // written; empty when the name needs escapes
 };
 
 bool read_digits(std::string_view text, std::size_t at, std::size_t count, int& out) {
@@ -211,10 +233,12 @@ class EventDecoder::Impl {
       model_index_.emplace(model.id, m);
       ModelLookup& lookup = lookups_.emplace_back();
       for (std::size_t c = 0; c < model.columns.size(); ++c) {
+        const std::string& name = model.columns[c].name;
+        lookup.quoted.push_back(plain_key(name) ? name + '"' : std::string());
         if (model.columns[c].is_prediction) {
           lookup.prediction = c;
         } else {
-          lookup.features.emplace(model.columns[c].name, c);
+          lookup.features.emplace(name, c);
         }
       }
       widest = std::max(widest, model.columns.size());
@@ -233,6 +257,7 @@ class EventDecoder::Impl {
     if (size > 0) std::memcpy(buffer_.data(), message.data(), size);
     std::memset(buffer_.data() + size, 0, simdjson::SIMDJSON_PADDING);
 
+    end_ = buffer_.data() + size;
     ondemand::document document;
     if (parser_.iterate(buffer_.data(), size, buffer_.size()).get(document)) return InvalidReason::not_json;
     ondemand::json_type type = ondemand::json_type::null;
@@ -268,16 +293,16 @@ class EventDecoder::Impl {
       if (!read_key(field, key)) return false;
       ondemand::value& value = field.value();
       bool valid;
-      if (!model_seen_ && key == input_.model_id_field) {
+      if (!model_seen_ && same_text(key, input_.model_id_field)) {
         model_seen_ = true;
         valid = read_model(value);
-      } else if (!ts_seen && key == input_.ts_field) {
+      } else if (!ts_seen && same_text(key, input_.ts_field)) {
         ts_seen = true;
         valid = read_ts(value);
-      } else if (!features_seen && key == input_.features_field) {
+      } else if (!features_seen && same_text(key, input_.features_field)) {
         features_seen = true;
         valid = read_features(value, event);
-      } else if (!prediction_seen && key == input_.prediction_field) {
+      } else if (!prediction_seen && same_text(key, input_.prediction_field)) {
         prediction_seen = true;
         valid = read_scalar(value, prediction_, true, true, 1);
       } else {
@@ -316,13 +341,18 @@ class EventDecoder::Impl {
       note(InvalidReason::wrong_type);
       return true;
     }
+    // With several models, no feature has been decoded for another one
+    // yet: features before the model_id wait in pending_.
+    // Events of one model tend to come in runs: try the last one first.
+    if (last_model_ < models_.size() && same_text(id.text, models_[last_model_].id)) {
+      model_ = last_model_;
+      return true;
+    }
     const auto found = model_index_.find(id.text);
     if (found == model_index_.end()) {
       note(InvalidReason::unknown_model);
     } else {
-      // With several models, no feature has been decoded for another one
-      // yet: features before the model_id wait in pending_.
-      model_ = found->second;
+      model_ = last_model_ = found->second;
     }
     return true;
   }
@@ -391,10 +421,14 @@ class EventDecoder::Impl {
     for (auto result : features) {
       if (result.error()) return false;
       ondemand::field& field = result.value_unsafe();
-      std::string_view key;
-      if (!read_key(field, key)) return false;
+      std::size_t column = guess_column(lookup, field.key().raw(), position);
+      if (column == npos) {
+        std::string_view key;
+        if (!read_key(field, key)) return false;
+        column = find_column(lookup, key, position);
+      }
+      ++position;
       ondemand::value& feature = field.value();
-      const std::size_t column = find_column(lookup, key, position++);
       if (!(column == npos ? validate(feature, 2) : read_column(feature, column, event))) return false;
     }
     return true;
@@ -408,12 +442,19 @@ class EventDecoder::Impl {
   }
 
   // Events of a topic usually list their features in the same order: try
-  // the column that had this position in the last event before hashing.
+  // the column that had this position in the last event, comparing the key
+  // as written (no unescaping) up to its closing quote.
+  std::size_t guess_column(const ModelLookup& lookup, const char* raw, std::size_t position) const {
+    if (position >= lookup.order.size()) return npos;
+    const std::size_t column = lookup.order[position];
+    if (column == npos) return npos;
+    const std::string& quoted = lookup.quoted[column];
+    if (quoted.empty() || quoted.size() > static_cast<std::size_t>(end_ - raw)) return npos;
+    return same_bytes(raw, quoted.data(), quoted.size()) ? column : npos;
+  }
+
+  // The column of a feature key, remembered for guess_column().
   std::size_t find_column(ModelLookup& lookup, std::string_view key, std::size_t position) {
-    if (position < lookup.order.size()) {
-      const std::size_t guess = lookup.order[position];
-      if (guess != npos && models_[model_].columns[guess].name == key) return guess;
-    }
     const auto found = lookup.features.find(key);
     const std::size_t column = found == lookup.features.end() ? npos : found->second;
     if (position < lookup.order.size()) {
@@ -612,8 +653,10 @@ class EventDecoder::Impl {
   std::vector<std::uint64_t> stamps_;  // per column: the generation_ that gave it a value
   std::uint64_t generation_ = 0;      // one per event, so stamps_ needs no reset
   std::vector<Pending> pending_;
+  std::size_t last_model_ = npos;  // of the last event that named one
 
   // State of the message being decoded.
+  const char* end_ = nullptr;  // of the message in buffer_
   InvalidReason reason_ = InvalidReason::none;  // the first problem, in enum order
   std::size_t model_ = npos;
   bool model_seen_ = false;

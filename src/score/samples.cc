@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "driftd/error.h"
+#include "sort_values.h"
 
 namespace driftd {
 
@@ -44,7 +45,7 @@ NumericValues numeric_values(const Table& table, const Column& column) {
     }
     out.sorted.push_back(*value);
   }
-  std::sort(out.sorted.begin(), out.sorted.end());
+  sort_values(out.sorted);
   return out;
 }
 

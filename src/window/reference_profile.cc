@@ -6,6 +6,7 @@
 
 #include "driftd/error.h"
 #include "grid.h"
+#include "sort_values.h"
 #include "score/samples.h"
 
 namespace driftd {
@@ -70,7 +71,7 @@ ReferenceProfile prepare_reference(const ReferenceData& data, const ModelSchema&
         if (std::isnan(v)) ++ref.missing;
         else sorted.push_back(v);
       }
-      std::sort(sorted.begin(), sorted.end());
+      sort_values(sorted);
       ref.grid = GridIndex(reference_grid(sorted, defaults.psi_bins));
       ref.counts = grid_counts(ref.grid.points(), sorted);
     } else {
