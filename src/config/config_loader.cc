@@ -272,6 +272,7 @@ ModelConfig load_model(const Field& f, const std::string& config_dir) {
     if (reference.child("from_stream")) path->fail("a reference has either path or from_stream, not both");
     const std::filesystem::path p = path->text();
     model.reference.path = p.is_absolute() ? p.string() : (std::filesystem::path(config_dir) / p).lexically_normal().string();
+    if (!std::filesystem::is_regular_file(model.reference.path)) path->fail("no such file: " + model.reference.path);
   } else {
     model.reference.from_stream = reference.required("from_stream").count(2, 10'000'000);
   }

@@ -195,3 +195,14 @@ TEST_CASE("validate cli: prints what it would monitor", "[cli]") {
   CHECK_THAT(run.out, Contains("feature country (categorical): chi2, psi"));
   CHECK_THAT(run.out, Contains("1000 events, evaluated every 250 events"));
 }
+
+TEST_CASE("validate cli: a reference without a configured feature is an error naming it", "[cli]") {
+  const auto reference = write("ref.csv", "x,y\n1,2\n3,4\n");
+  const auto dir = std::filesystem::path(reference).parent_path();
+  std::ofstream(dir / "driftd.yaml") << "models:\n  - id: m\n    reference: {path: ref.csv}\n"
+                                        "    window: {size: 10, step: 5}\n"
+                                        "    features: [{name: x, type: numeric}, {name: z, type: numeric}]\n";
+  const Run run = run_driftd("validate --config " + (dir / "driftd.yaml").string());
+  CHECK(run.status == 2);
+  CHECK_THAT(run.err, Contains(reference + ":1: z: configured feature missing from the reference"));
+}

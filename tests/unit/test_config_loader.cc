@@ -130,6 +130,14 @@ TEST_CASE("config: errors name the line and the key", "[config]") {
     CHECK(e.field() == "models[0]");
     CHECK_THAT(e.what(), Contains("'reference'"));
   }
+  SECTION("reference file that does not exist") {
+    const auto e = load_error(
+        "models:\n  - id: m\n    reference: {path: nowhere.csv}\n    window: {size: 5, step: 1}\n"
+        "    features: [{name: a, type: numeric}]\n");
+    CHECK(e.line() == 3);
+    CHECK(e.field() == "models[0].reference.path");
+    CHECK_THAT(e.what(), Contains("nowhere.csv"));
+  }
   SECTION("invalid YAML") {
     const auto e = load_error("models: [\n  - id: m\n");
     CHECK(e.line() >= 1);
