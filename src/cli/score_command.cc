@@ -34,9 +34,11 @@ int score_command(const std::vector<std::string>& args) {
   const Table reference = read_table(reference_path, model_filter);
   const Table current = read_table(current_path, model_filter);
 
-  const ModelConfig model = config ? config->models.front() : default_plan(reference, current);
+  TableNumbers reference_numbers(reference);
+  TableNumbers current_numbers(current);
+  const ModelConfig model = config ? config->models.front() : default_plan(reference_numbers, current_numbers);
   const Defaults defaults = config ? config->defaults : Defaults{};
-  const Score score = score_tables(reference, current, model, defaults);
+  const Score score = score_tables(reference_numbers, current_numbers, model, defaults);
   std::cout << (format == "json" ? score_json(score) : score_table(score));
   return score.decision.drift ? kExitDrift : kExitOk;
 }

@@ -23,27 +23,44 @@ std::optional<double> cell_number(std::string_view cell, CellKind kind) {
   return value;
 }
 
-bool all_numbers(const Column& column) {
-  for (std::size_t row = 0; row < column.cells.size(); ++row) {
-    if (column.kinds[row] != CellKind::missing && !cell_number(column.cells[row], column.kinds[row])) return false;
-  }
-  return true;
-}
-
-NumericValues numeric_values(const Table& table, const Column& column) {
-  NumericValues out;
-  out.sorted.reserve(column.cells.size());
+TableNumbers::Parsed& TableNumbers::parsed(const Column& column) {
+  auto& slot = parsed_[std::size_t(&column - table_.columns.data())];
+  if (slot) return *slot;
+  Parsed& out = slot.emplace();
+  out.values.assign(column.cells.size(), std::numeric_limits<double>::quiet_NaN());
   for (std::size_t row = 0; row < column.cells.size(); ++row) {
     if (column.kinds[row] == CellKind::missing) {
       ++out.missing;
       continue;
     }
     const auto value = cell_number(column.cells[row], column.kinds[row]);
-    if (!value) {
-      throw InputError(table.path, table.row_line[row], column.name,
-                       "expected a finite number, found '" + std::string(column.cells[row]) + "'");
-    }
-    out.sorted.push_back(*value);
+    if (value) out.values[row] = *value;
+    else if (!out.bad_row) out.bad_row = row;
+  }
+  return out;
+}
+
+bool TableNumbers::all_numbers(const Column& column) { return !parsed(column).bad_row.has_value(); }
+
+const std::vector<double>& TableNumbers::values(const Column& column) {
+  const Parsed& p = parsed(column);
+  if (p.bad_row) {
+    const std::size_t row = *p.bad_row;
+    throw InputError(table_.path, table_.row_line[row], column.name,
+                     "expected a finite number, found '" + std::string(column.cells[row]) + "'");
+  }
+  return p.values;
+}
+
+std::uint64_t TableNumbers::missing(const Column& column) { return parsed(column).missing; }
+
+NumericValues numeric_values(TableNumbers& numbers, const Column& column) {
+  NumericValues out;
+  const std::vector<double>& values = numbers.values(column);
+  out.missing = numbers.missing(column);
+  out.sorted.reserve(values.size() - out.missing);
+  for (const double value : values) {
+    if (!std::isnan(value)) out.sorted.push_back(value);
   }
   sort_values(out.sorted);
   return out;
@@ -73,22 +90,6 @@ CategoryCounts category_counts(const Column& reference, const Column& current) {
 }
 
 namespace {
-
-// The column's values, NaN for missing; a cell that is not a finite number
-// is an input error.
-std::vector<double> numbers_or_nan(const Table& table, const Column& column) {
-  std::vector<double> out(column.cells.size(), std::numeric_limits<double>::quiet_NaN());
-  for (std::size_t row = 0; row < column.cells.size(); ++row) {
-    if (column.kinds[row] == CellKind::missing) continue;
-    const auto value = cell_number(column.cells[row], column.kinds[row]);
-    if (!value) {
-      throw InputError(table.path, table.row_line[row], column.name,
-                       "expected a finite number, found '" + std::string(column.cells[row]) + "'");
-    }
-    out[row] = *value;
-  }
-  return out;
-}
 
 // Indices of the rows with a value in every column.
 std::vector<std::size_t> complete_rows(const std::vector<const std::vector<double>*>& columns) {
@@ -145,20 +146,18 @@ std::vector<double> standardised_points(const std::vector<const std::vector<doub
   return points;
 }
 
-PointValues point_values(const Table& reference, const std::vector<const Column*>& reference_columns,
-                         const Table& current, const std::vector<const Column*>& current_columns,
+PointValues point_values(TableNumbers& reference, const std::vector<const Column*>& reference_columns,
+                         TableNumbers& current, const std::vector<const Column*>& current_columns,
                          std::size_t max_points, std::uint64_t seed) {
-  std::vector<std::vector<double>> ref_values, cur_values;
-  for (const Column* column : reference_columns) ref_values.push_back(numbers_or_nan(reference, *column));
-  for (const Column* column : current_columns) cur_values.push_back(numbers_or_nan(current, *column));
   std::vector<const std::vector<double>*> ref, cur;
-  for (const auto& values : ref_values) ref.push_back(&values);
-  for (const auto& values : cur_values) cur.push_back(&values);
+  for (const Column* column : reference_columns) ref.push_back(&reference.values(*column));
+  for (const Column* column : current_columns) cur.push_back(&current.values(*column));
 
   PointValues out;
   out.dims = reference_columns.size();
   if (out.dims == 0) return out;
-  out.incomplete = (reference.rows() - complete_rows(ref).size()) + (current.rows() - complete_rows(cur).size());
+  out.incomplete = (reference.table().rows() - complete_rows(ref).size()) +
+                   (current.table().rows() - complete_rows(cur).size());
   std::vector<double> mean, deviation;
   standardisation(ref, mean, deviation);
   out.reference = standardised_points(ref, mean, deviation, max_points, seed);

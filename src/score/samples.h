@@ -15,18 +15,41 @@ namespace driftd {
 // and a leading '+' are accepted, as spreadsheets and pandas write them.
 std::optional<double> cell_number(std::string_view cell, CellKind kind);
 
-// Whether every non-missing cell of the column is a finite number (SPEC §1:
-// such a column is numeric, any other is categorical).
-bool all_numbers(const Column& column);
+// The cells of a table's columns read as numbers, each column once and on
+// first use: type inference, KS/PSI samples and MMD points all need them,
+// and parsing is most of the cost of `score` on large files.
+class TableNumbers {
+ public:
+  explicit TableNumbers(const Table& table) : table_(table), parsed_(table.columns.size()) {}
+
+  const Table& table() const { return table_; }
+  // Whether every non-missing cell of the column is a finite number (SPEC §1:
+  // such a column is numeric, any other is categorical).
+  bool all_numbers(const Column& column);
+  // The column's values by row, NaN for missing. Throws InputError naming the
+  // file, the line and the column at the first cell that is not a finite number.
+  const std::vector<double>& values(const Column& column);
+  std::uint64_t missing(const Column& column);
+
+ private:
+  struct Parsed {
+    std::vector<double> values;
+    std::uint64_t missing = 0;
+    std::optional<std::size_t> bad_row;  // first non-missing cell that is not a finite number
+  };
+  Parsed& parsed(const Column& column);
+
+  const Table& table_;
+  std::vector<std::optional<Parsed>> parsed_;  // by column index
+};
 
 struct NumericValues {
   std::vector<double> sorted;  // ascending, missing left out
   std::uint64_t missing = 0;
 };
 
-// The column's numbers, sorted. Throws InputError naming the table's file,
-// the line and the column for a cell that is not a finite number.
-NumericValues numeric_values(const Table& table, const Column& column);
+// The column's numbers, sorted (TableNumbers::values's errors).
+NumericValues numeric_values(TableNumbers& numbers, const Column& column);
 
 struct CategoryCounts {
   std::vector<std::string> categories;  // the shared dictionary, in first-seen order
@@ -51,8 +74,8 @@ struct PointValues {
 // standard deviation, a zero deviation counting as 1. When a sample has more
 // than `max_points` rows, a fixed-seed uniform choice of `max_points` rows
 // (in their original order) is kept, after standardising.
-PointValues point_values(const Table& reference, const std::vector<const Column*>& reference_columns,
-                         const Table& current, const std::vector<const Column*>& current_columns,
+PointValues point_values(TableNumbers& reference, const std::vector<const Column*>& reference_columns,
+                         TableNumbers& current, const std::vector<const Column*>& current_columns,
                          std::size_t max_points, std::uint64_t seed);
 
 // The rows of `columns` (all the same length, NaN = missing) that have no

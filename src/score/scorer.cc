@@ -25,10 +25,10 @@ TestParams params_for(const Defaults& defaults) {
   return params;
 }
 
-FeatureEvaluation evaluate_feature(const Table& reference, const Table& current, const FeatureConfig& feature,
+FeatureEvaluation evaluate_feature(TableNumbers& reference, TableNumbers& current, const FeatureConfig& feature,
                                    const TestParams& params) {
-  const Column& r = require_column(reference, feature.name);
-  const Column& c = require_column(current, feature.name);
+  const Column& r = require_column(reference.table(), feature.name);
+  const Column& c = require_column(current.table(), feature.name);
   FeatureEvaluation out{.name = feature.name, .categorical = feature.type == FeatureType::categorical};
   const auto run_tests = [&](const Sample& ref_sample, const Sample& cur_sample) {
     for (const auto& test : feature.tests) out.tests.push_back(make_detector(test, params)->compare(ref_sample, cur_sample));
@@ -46,13 +46,13 @@ FeatureEvaluation evaluate_feature(const Table& reference, const Table& current,
   return out;
 }
 
-MultivariateEvaluation evaluate_multivariate(const Table& reference, const Table& current,
+MultivariateEvaluation evaluate_multivariate(TableNumbers& reference, TableNumbers& current,
                                              const MultivariateConfig& config, TestParams params) {
   std::vector<const Column*> ref_columns;
   std::vector<const Column*> cur_columns;
   for (const auto& name : config.features) {
-    ref_columns.push_back(&require_column(reference, name));
-    cur_columns.push_back(&require_column(current, name));
+    ref_columns.push_back(&require_column(reference.table(), name));
+    cur_columns.push_back(&require_column(current.table(), name));
   }
   const PointValues points = point_values(reference, ref_columns, current, cur_columns, config.max_points, kSeed);
   params.permutations = config.permutations;
@@ -65,14 +65,16 @@ MultivariateEvaluation evaluate_multivariate(const Table& reference, const Table
 
 }  // namespace
 
-ModelConfig default_plan(const Table& reference, const Table& current) {
+ModelConfig default_plan(TableNumbers& reference_numbers, TableNumbers& current_numbers) {
+  const Table& reference = reference_numbers.table();
+  const Table& current = current_numbers.table();
   ModelConfig model;
   model.id = "score";
   MultivariateConfig mmd;
   for (const Column& r : reference.columns) {
     const Column* c = current.find(r.name);
     if (c == nullptr) continue;
-    const bool numeric = all_numbers(r) && all_numbers(*c);
+    const bool numeric = reference_numbers.all_numbers(r) && current_numbers.all_numbers(*c);
     model.features.push_back({.name = r.name,
                               .type = numeric ? FeatureType::numeric : FeatureType::categorical,
                               .tests = numeric ? std::vector<std::string>{"ks", "psi"}
@@ -84,9 +86,10 @@ ModelConfig default_plan(const Table& reference, const Table& current) {
   return model;
 }
 
-Score score_tables(const Table& reference, const Table& current, const ModelConfig& model, const Defaults& defaults) {
+Score score_tables(TableNumbers& reference, TableNumbers& current, const ModelConfig& model,
+                   const Defaults& defaults) {
   const TestParams params = params_for(defaults);
-  Score score{.reference_rows = reference.rows(), .current_rows = current.rows()};
+  Score score{.reference_rows = reference.table().rows(), .current_rows = current.table().rows()};
   for (const auto& feature : model.features) {
     score.evaluation.features.push_back(evaluate_feature(reference, current, feature, params));
   }

@@ -5,6 +5,7 @@
 #include "driftd/config.h"
 #include "driftd/decision.h"
 #include "driftd/table.h"
+#include "score/samples.h"
 
 namespace driftd {
 
@@ -18,12 +19,12 @@ struct Score {
 // What `score` tests without a configuration (SPEC §1): every column in both
 // files, in the reference's order; KS and PSI on numeric columns, chi-square
 // and PSI on categorical ones; one MMD over all numeric columns.
-ModelConfig default_plan(const Table& reference, const Table& current);
+ModelConfig default_plan(TableNumbers& reference, TableNumbers& current);
 
 // Runs the model's tests on the two tables. Throws InputError when a
 // configured column is absent from a file, or a numeric one holds a value
 // that is not a finite number.
-Score score_tables(const Table& reference, const Table& current, const ModelConfig& model,
+Score score_tables(TableNumbers& reference, TableNumbers& current, const ModelConfig& model,
                    const Defaults& defaults);
 
 }  // namespace driftd

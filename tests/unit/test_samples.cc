@@ -31,15 +31,16 @@ TEST_CASE("samples: numeric values are sorted, missing counted, bad cells named"
   Table table;
   table.path = "data.csv";
   table.row_line = {2, 3, 4, 5};
-  const Column good = column("x", {"3", "", "1", "2"}, {CellKind::text, CellKind::missing, CellKind::text, CellKind::text});
-  const NumericValues values = numeric_values(table, good);
+  table.columns.push_back(column("x", {"3", "", "1", "2"}, {CellKind::text, CellKind::missing, CellKind::text, CellKind::text}));
+  table.columns.push_back(column("y", {"3", "oops", "1", "bad"}, std::vector<CellKind>(4, CellKind::text)));
+  TableNumbers numbers(table);
+  const NumericValues values = numeric_values(numbers, table.columns[0]);
   CHECK(values.sorted == std::vector<double>{1, 2, 3});
   CHECK(values.missing == 1);
-  CHECK(all_numbers(good));
+  CHECK(numbers.all_numbers(table.columns[0]));
 
-  const Column bad = column("x", {"3", "oops", "1", "2"}, std::vector<CellKind>(4, CellKind::text));
-  CHECK_FALSE(all_numbers(bad));
-  CHECK_THROWS_WITH(numeric_values(table, bad), "data.csv:3: x: expected a finite number, found 'oops'");
+  CHECK_FALSE(numbers.all_numbers(table.columns[1]));
+  CHECK_THROWS_WITH(numeric_values(numbers, table.columns[1]), "data.csv:3: y: expected a finite number, found 'oops'");
 }
 
 TEST_CASE("samples: categories share one dictionary", "[samples]") {
@@ -66,7 +67,9 @@ TEST_CASE("samples: points are standardised by the reference and subsampled with
   const std::vector<const Column*> rc = {&reference.columns[0], &reference.columns[1]};
   const std::vector<const Column*> cc = {&current.columns[0], &current.columns[1]};
 
-  const PointValues points = point_values(reference, rc, current, cc, 1000, 1);
+  TableNumbers ref_numbers(reference);
+  TableNumbers cur_numbers(current);
+  const PointValues points = point_values(ref_numbers, rc, cur_numbers, cc, 1000, 1);
   CHECK(points.dims == 2);
   CHECK(points.incomplete == 1);
   // x: mean 2.5, population sd sqrt(1.25); k: sd 0 counts as 1.
@@ -77,8 +80,8 @@ TEST_CASE("samples: points are standardised by the reference and subsampled with
   CHECK(points.current[0] == 0.0);
   CHECK(points.current[1] == 1.0);
 
-  const PointValues small = point_values(reference, rc, current, cc, 2, 7);
+  const PointValues small = point_values(ref_numbers, rc, cur_numbers, cc, 2, 7);
   CHECK(small.reference.size() == 4);
-  const PointValues again = point_values(reference, rc, current, cc, 2, 7);
+  const PointValues again = point_values(ref_numbers, rc, cur_numbers, cc, 2, 7);
   CHECK(again.reference == small.reference);
 }
