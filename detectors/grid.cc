@@ -20,7 +20,7 @@ GridIndex::GridIndex(std::vector<double> points) : points_(std::move(points)) {
   if (points_.size() < 2) return;
   low_ = points_.front();
   const double range = points_.back() - low_;
-  const std::size_t buckets = 2 * points_.size();
+  const std::size_t buckets = std::max<std::size_t>(points_.size() / 2, 1);
   scale_ = double(buckets) / range;
   if (!std::isfinite(scale_)) {
     scale_ = 0.0;  // a range too small or too large to divide: plain binary search
