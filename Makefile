@@ -4,7 +4,7 @@ JOBS   ?= $(shell nproc)
 BUILD  ?= build
 ASAN   ?= build-asan
 
-.PHONY: all deps build demo test test-release test-asan bench clean golden
+.PHONY: all deps build demo test test-release test-asan bench clean golden fuzz
 
 all: build
 
@@ -41,6 +41,12 @@ golden:
 	@scripts/install-deps.sh test
 	for gen in tests/golden/gen_*.py; do /usr/bin/python3 $$gen || exit 1; done
 
+# libFuzzer (clang) on the decoders: FUZZ_SECONDS per target.
+FUZZ_SECONDS ?= 300
+fuzz:
+	@scripts/install-deps.sh test
+	scripts/fuzz.sh $(FUZZ_SECONDS)
+
 bench:
 	@scripts/install-deps.sh bench
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
@@ -48,4 +54,4 @@ bench:
 	bench/run.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(ASAN)
+	rm -rf $(BUILD) $(ASAN) build-fuzz

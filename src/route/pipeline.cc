@@ -3,7 +3,7 @@
 namespace driftd {
 
 Pipeline::Pipeline(const Config& config)
-    : config_(config), schemas_(model_schemas(config)), decoder_(config.input, schemas_) {
+    : schemas_(model_schemas(config)), decoder_(config.input, schemas_) {
   for (std::size_t m = 0; m < config.models.size(); ++m) {
     const ModelConfig& model = config.models[m];
     std::optional<ReferenceData> reference;

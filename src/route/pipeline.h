@@ -38,6 +38,7 @@ struct PipelineCounters {
 class Pipeline {
  public:
   // Reads each model's reference file. Throws InputError for a bad one.
+  // `config` must outlive the pipeline (the monitors keep references into it).
   explicit Pipeline(const Config& config);
 
   // Decodes and processes one message; `fallback_ts_ms` is the event time
@@ -49,7 +50,6 @@ class Pipeline {
   const ModelMonitor& monitor(std::size_t model) const { return *monitors_[model]; }
 
  private:
-  const Config& config_;
   std::vector<ModelSchema> schemas_;
   EventDecoder decoder_;
   std::vector<std::unique_ptr<ModelMonitor>> monitors_;
