@@ -56,7 +56,9 @@ driftd::Config make_config() {
   driftd::Config config;
   driftd::ModelConfig model;
   model.id = "fraud-v3";
-  for (std::size_t f = 0; f < feature_count; ++f) model.features.push_back({feature_name(f), driftd::FeatureType::numeric});
+  for (std::size_t f = 0; f < feature_count; ++f) {
+    model.features.push_back({feature_name(f), driftd::FeatureType::numeric});
+  }
   model.prediction = driftd::FeatureConfig{"prediction", driftd::FeatureType::numeric};
   config.models = {model};
   return config;

@@ -1,6 +1,7 @@
 #include "decode/event_decoder.h"
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cstring>
 #include <functional>
@@ -33,8 +34,8 @@ using NameIndex = std::unordered_map<std::string, std::size_t, StringHash, std::
 
 std::string_view trim_right(std::string_view text) {
   std::size_t size = text.size();
-  while (size > 0 && (text[size - 1] == ' ' || text[size - 1] == '\t' || text[size - 1] == '\r' ||
-                      text[size - 1] == '\n')) {
+  while (size > 0 &&
+         (text[size - 1] == ' ' || text[size - 1] == '\t' || text[size - 1] == '\r' || text[size - 1] == '\n')) {
     --size;
   }
   return text.substr(0, size);
@@ -43,15 +44,12 @@ std::string_view trim_right(std::string_view text) {
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // Keys and names are short: a loop beats a call to memcmp.
-bool same_bytes(const char* a, const char* b, std::size_t size) {
-  for (std::size_t i = 0; i < size; ++i) {
+bool same_text(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
     if (a[i] != b[i]) return false;
   }
   return true;
-}
-
-bool same_text(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && same_bytes(a.data(), b.data(), a.size());
 }
 
 // Whether JSON can hold `name` as it is, without escapes.
@@ -136,27 +134,57 @@ bool read_double(ondemand::value& value, double& out) {
   return error == std::errc() && end == trimmed.data() + trimmed.size();
 }
 
-// A scalar read before the column it goes to is known.
+// A name as a key without escapes is written, with its closing quote, in
+// 8-byte words: matching a key as written then takes a load per 8 bytes.
+class RawKey {
+ public:
+  static_assert(std::endian::native == std::endian::little, "the masks below take the first bytes of a word");
+
+  explicit RawKey(std::string_view name) {
+    if (!plain_key(name)) return;  // matches nothing: such keys are unescaped and hashed
+    size_ = name.size() + 1;
+    words_.assign((size_ + 7) / 8, 0);
+    std::memcpy(words_.data(), name.data(), name.size());
+    reinterpret_cast<char*>(words_.data())[name.size()] = '"';
+  }
+
+  // Whether the key that starts at `raw` (after its opening quote) is this
+  // name. Reads up to 7 bytes past `end`, in simdjson's padding.
+  bool matches(const char* raw, const char* end) const {
+    if (size_ == 0 || size_ > static_cast<std::size_t>(end - raw)) return false;
+    std::size_t w = 0;
+    for (; 8 * (w + 1) <= size_; ++w) {
+      if (load(raw + 8 * w) != words_[w]) return false;
+    }
+    const std::size_t rest = size_ - 8 * w;
+    return rest == 0 || ((load(raw + 8 * w) ^ words_[w]) & ((std::uint64_t(1) << (8 * rest)) - 1)) == 0;
+  }
+
+ private:
+  static std::uint64_t load(const char* p) {
+    std::uint64_t word;
+    std::memcpy(&word, p, sizeof word);
+    return word;
+  }
+
+  std::size_t size_ = 0;  // with the quote; 0 for a name that needs escapes
+  std::vector<std::uint64_t> words_;
+};
+
+// A value read off the fast path: before its column is known, or to check it.
 struct Scalar {
   enum class Kind : std::uint8_t { null, number, string, boolean, composite };
   Kind kind = Kind::null;
-  bool in_range = true;   // number: representable as a double
+  bool in_range = true;  // number: representable as a double
   double number = 0.0;
   std::string_view text;  // string: unescaped; number: its token; boolean: "true"/"false"
 };
 
-// A feature read before the model_id that tells which model it is for.
-struct Pending {
-  std::string_view key;
-  Scalar value;
-};
-
 struct ModelLookup {
-  NameIndex features;                   // feature name -> column
-  std::size_t prediction = npos;        // column of the prediction, if any
-  std::vector<std::size_t> order;       // column of each feature position in the last event (npos: ignored)
-  std::vector<std::string> quoted;      // per column: the name and its closing quote, as a key is
-                                        // written; empty when the name needs escapes
+  NameIndex features;              // feature name -> column
+  std::size_t prediction = npos;   // column of the prediction, if any
+  std::vector<std::size_t> order;  // column of each feature position in the last event (npos: ignored)
+  std::vector<RawKey> raw_keys;    // per column
 };
 
 bool read_digits(std::string_view text, std::size_t at, std::size_t count, int& out) {
@@ -234,7 +262,7 @@ class EventDecoder::Impl {
       ModelLookup& lookup = lookups_.emplace_back();
       for (std::size_t c = 0; c < model.columns.size(); ++c) {
         const std::string& name = model.columns[c].name;
-        lookup.quoted.push_back(plain_key(name) ? name + '"' : std::string());
+        lookup.raw_keys.emplace_back(name);
         if (model.columns[c].is_prediction) {
           lookup.prediction = c;
         } else {
@@ -263,28 +291,37 @@ class EventDecoder::Impl {
     ondemand::json_type type = ondemand::json_type::null;
     if (document.type().get(type)) return InvalidReason::not_json;
     if (type != ondemand::json_type::object) {
-      return valid_root(document, type, buffer_.data() + size) ? InvalidReason::not_object : InvalidReason::not_json;
+      return valid_root(document, type) ? InvalidReason::not_object : InvalidReason::not_json;
     }
     ondemand::object object;
-    if (document.get_object().get(object) || !read_event(object, fallback_ts_ms, event)) {
+    model_ = models_.size() == 1 ? 0 : npos;
+    if (document.get_object().get(object) || !read_event(object, fallback_ts_ms, event, true)) {
       return InvalidReason::not_json;
     }
     // Anything after the object (a second value, stray text) is not JSON.
     if (!document.current_location().error()) return InvalidReason::not_json;
+    if (features_skipped_) {
+      // The features came before the model_id: read the event again, now
+      // that its model is known (or to check them as JSON, when it is not).
+      document.rewind();
+      if (document.get_object().get(object) || !read_event(object, fallback_ts_ms, event, false)) {
+        return InvalidReason::not_json;
+      }
+    }
     return finish(event);
   }
 
  private:
   // One pass over the top-level fields, in document order. False when the
-  // message is not JSON; other problems go to note().
-  bool read_event(ondemand::object& object, std::int64_t fallback_ts_ms, DecodedEvent& event) {
+  // message is not JSON; other problems go to note(). With `may_skip`, the
+  // features are left unread while the model is not known yet.
+  bool read_event(ondemand::object& object, std::int64_t fallback_ts_ms, DecodedEvent& event, bool may_skip) {
     reason_ = InvalidReason::none;
-    model_ = models_.size() == 1 ? 0 : npos;
+    features_skipped_ = false;
     model_seen_ = false;
     values_ready_ = false;
     ts_ms_ = fallback_ts_ms;
     prediction_ = Scalar{};
-    pending_.clear();
     bool ts_seen = false, features_seen = false, prediction_seen = false;
     for (auto result : object) {
       if (result.error()) return false;
@@ -301,7 +338,9 @@ class EventDecoder::Impl {
         valid = read_ts(value);
       } else if (!features_seen && same_text(key, input_.features_field)) {
         features_seen = true;
-        valid = read_features(value, event);
+        features_skipped_ = may_skip && model_ == npos;
+        // Left unread, On Demand skips it; the second pass checks it.
+        valid = features_skipped_ || read_features(value, event);
       } else if (!prediction_seen && same_text(key, input_.prediction_field)) {
         prediction_seen = true;
         valid = read_scalar(value, prediction_, true, true, 1);
@@ -320,10 +359,6 @@ class EventDecoder::Impl {
     }
     if (!values_ready_) begin_values(event);
     ModelLookup& lookup = lookups_[model_];
-    for (std::size_t k = 0; k < pending_.size(); ++k) {
-      const std::size_t column = find_column(lookup, pending_[k].key, k);
-      if (column != npos) assign(column, pending_[k].value, event);
-    }
     if (lookup.prediction != npos) assign(lookup.prediction, prediction_, event);
     event.model = model_;
     event.ts_ms = ts_ms_;
@@ -342,7 +377,7 @@ class EventDecoder::Impl {
       return true;
     }
     // With several models, no feature has been decoded for another one
-    // yet: features before the model_id wait in pending_.
+    // yet: features before the model_id are read in a second pass.
     // Events of one model tend to come in runs: try the last one first.
     if (last_model_ < models_.size() && same_text(id.text, models_[last_model_].id)) {
       model_ = last_model_;
@@ -358,38 +393,40 @@ class EventDecoder::Impl {
   }
 
   bool read_ts(ondemand::value& value) {
+    // The usual case: integer milliseconds, exactly (beyond 2^53 too).
+    std::int64_t ms = 0;
+    if (!value.get_int64().get(ms)) {
+      if (ms < 0) {
+        note(InvalidReason::bad_timestamp);
+      } else {
+        ts_ms_ = ms;
+      }
+      return true;
+    }
     ondemand::json_type type = ondemand::json_type::null;
     if (value.type().get(type)) return false;
     if (type == ondemand::json_type::number) {
       const NumberSyntax syntax = number_syntax(trim_right(value.raw_json_token()));
       if (syntax == NumberSyntax::invalid) return false;
-      // Integers exactly, beyond 2^53 too; the rest through a double.
-      if (syntax == NumberSyntax::integer) {
-        std::int64_t ms = 0;
-        if (value.get_int64().get(ms) || ms < 0) {
-          note(InvalidReason::bad_timestamp);
-        } else {
-          ts_ms_ = ms;
-        }
+      // An integer that get_int64() refused does not fit.
+      double number = 0.0;
+      if (syntax == NumberSyntax::integer || !read_double(value, number) ||
+          !(number >= 0.0 && number < 9223372036854775807.0)) {
+        note(InvalidReason::bad_timestamp);
       } else {
-        double ms = 0.0;
-        if (!read_double(value, ms) || !(ms >= 0.0 && ms < 9223372036854775807.0)) {
-          note(InvalidReason::bad_timestamp);
-        } else {
-          ts_ms_ = static_cast<std::int64_t>(ms);
-        }
+        ts_ms_ = static_cast<std::int64_t>(number);
       }
       return true;
     }
     Scalar ts;
     if (!read_scalar(value, ts, false, false, 1)) return false;
     if (ts.kind == Scalar::Kind::null) return true;
-    const std::optional<std::int64_t> ms =
+    const std::optional<std::int64_t> parsed =
         ts.kind == Scalar::Kind::string ? parse_rfc3339_ms(ts.text) : std::nullopt;
-    if (!ms || *ms < 0) {
+    if (!parsed || *parsed < 0) {
       note(InvalidReason::bad_timestamp);
     } else {
-      ts_ms_ = *ms;
+      ts_ms_ = *parsed;
     }
     return true;
   }
@@ -402,19 +439,9 @@ class EventDecoder::Impl {
       Scalar ignored;
       return read_scalar(value, ignored, false, false, 1);
     }
+    if (model_ == npos) return validate(value, 1);
     ondemand::object features;
     if (value.get_object().get(features)) return false;
-    if (model_ == npos) {
-      for (auto result : features) {
-        if (result.error()) return false;
-        ondemand::field& field = result.value_unsafe();
-        Pending& pending = pending_.emplace_back();
-        if (!read_key(field, pending.key)) return false;
-        ondemand::value& feature = field.value();
-        if (!read_scalar(feature, pending.value, true, true, 2)) return false;
-      }
-      return true;
-    }
     begin_values(event);
     ModelLookup& lookup = lookups_[model_];
     std::size_t position = 0;
@@ -447,10 +474,7 @@ class EventDecoder::Impl {
   std::size_t guess_column(const ModelLookup& lookup, const char* raw, std::size_t position) const {
     if (position >= lookup.order.size()) return npos;
     const std::size_t column = lookup.order[position];
-    if (column == npos) return npos;
-    const std::string& quoted = lookup.quoted[column];
-    if (quoted.empty() || quoted.size() > static_cast<std::size_t>(end_ - raw)) return npos;
-    return same_bytes(raw, quoted.data(), quoted.size()) ? column : npos;
+    return column != npos && lookup.raw_keys[column].matches(raw, end_) ? column : npos;
   }
 
   // The column of a feature key, remembered for guess_column().
@@ -615,7 +639,7 @@ class EventDecoder::Impl {
 
   // Whether a document that is not an object is still valid JSON (then
   // not_object, else not_json). Scalar documents are no ondemand::value.
-  bool valid_root(ondemand::document& document, ondemand::json_type type, const char* end) {
+  bool valid_root(ondemand::document& document, ondemand::json_type type) {
     if (type == ondemand::json_type::array) {
       ondemand::array array;
       if (document.get_array().get(array) || !validate_elements(array, 1)) return false;
@@ -624,7 +648,7 @@ class EventDecoder::Impl {
     std::string_view token;
     if (document.raw_json_token().get(token)) return false;
     // A scalar document is one token: its text runs to the end.
-    if (token.data() + token.size() != end) return false;
+    if (token.data() + token.size() != end_) return false;
     token = trim_right(token);
     switch (type) {
       case ondemand::json_type::number:
@@ -649,18 +673,18 @@ class EventDecoder::Impl {
   std::vector<ModelLookup> lookups_;
   NameIndex model_index_;
   ondemand::parser parser_;
-  std::vector<char> buffer_;  // the message, padded for simdjson
+  std::vector<char> buffer_;           // the message, padded for simdjson
   std::vector<std::uint64_t> stamps_;  // per column: the generation_ that gave it a value
-  std::uint64_t generation_ = 0;      // one per event, so stamps_ needs no reset
-  std::vector<Pending> pending_;
-  std::size_t last_model_ = npos;  // of the last event that named one
+  std::uint64_t generation_ = 0;       // one per event, so stamps_ needs no reset
+  std::size_t last_model_ = npos;      // of the last event that named one
 
   // State of the message being decoded.
-  const char* end_ = nullptr;  // of the message in buffer_
+  const char* end_ = nullptr;                   // of the message in buffer_
   InvalidReason reason_ = InvalidReason::none;  // the first problem, in enum order
   std::size_t model_ = npos;
   bool model_seen_ = false;
-  bool values_ready_ = false;  // event.values reset for model_
+  bool features_skipped_ = false;  // before the model_id: read in a second pass
+  bool values_ready_ = false;      // event.values reset for model_
   std::int64_t ts_ms_ = 0;
   Scalar prediction_;
 };

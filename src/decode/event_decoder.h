@@ -3,18 +3,23 @@
 // with simdjson On Demand from a reused padded buffer and allocates nothing
 // once warm.
 //
-// Rules beyond SPEC §2 (documented in the README):
+// Rules beyond SPEC §2:
 // - a message must be one complete JSON value: trailing bytes, truncated
 //   JSON, NaN/Infinity tokens or nesting deeper than 64 levels are not_json,
 //   even inside fields that are otherwise ignored;
 // - a repeated key: the first one wins, later ones are only checked as JSON
-//   (this lets one pass route the event and decode its values);
+//   (a value, once decoded, is never replaced);
+// - features before the model_id (with several models configured) cost a
+//   second pass over the message, with simdjson's rewind();
 // - null counts as absent for ts and for values, not for model_id or
 //   features (wrong_type);
 // - ts must be non-negative and fit in int64 milliseconds, numbers and
 //   RFC 3339 strings alike; fractional milliseconds are truncated;
 // - values of keys the model does not monitor, including objects and arrays,
-//   are ignored; so is the prediction field when the model has none;
+//   are ignored; so are the label field, unknown top-level fields and the
+//   prediction field when the model has none (all still checked as JSON);
+// - a number in a categorical column is its token as written: 1 and 1.0 are
+//   two categories;
 // - when a message has several problems, the reason reported is the first
 //   in the order of InvalidReason (not_json before not_object before
 //   unknown_model ...), whatever the order of the fields.

@@ -34,10 +34,12 @@ constexpr std::size_t max_bytes = 2048;
 std::vector<ModelSchema> schemas() {
   return {
       {"a",
-       {{"x", FeatureType::numeric, false}, {"c", FeatureType::categorical, false},
+       {{"x", FeatureType::numeric, false},
+        {"c", FeatureType::categorical, false},
         {"prediction", FeatureType::numeric, true}}},
       {"b",
-       {{"x", FeatureType::categorical, false}, {"y", FeatureType::numeric, false},
+       {{"x", FeatureType::categorical, false},
+        {"y", FeatureType::numeric, false},
         {"prediction", FeatureType::categorical, true}}},
   };
 }

@@ -15,8 +15,8 @@ using driftd::EventDecoder;
 using driftd::FeatureConfig;
 using driftd::FeatureType;
 using driftd::InvalidReason;
-using driftd::ModelConfig;
 using driftd::model_schemas;
+using driftd::ModelConfig;
 using driftd::parse_rfc3339_ms;
 
 namespace {
@@ -133,8 +133,8 @@ TEST_CASE("event_decoder: decodes every kind of value") {
             InvalidReason::none);
     CHECK(event.values[0].number == 100.0);
     // Beyond 2^64, still a double.
-    REQUIRE(decoder.decode(R"({"model_id":"churn","features":{"tenure":123456789012345678901234567890}})",
-                           fallback_ts, event) == InvalidReason::none);
+    REQUIRE(decoder.decode(R"({"model_id":"churn","features":{"tenure":123456789012345678901234567890}})", fallback_ts,
+                           event) == InvalidReason::none);
     CHECK(event.values[0].number == Approx(1.2345678901234568e29));
     // Below the smallest subnormal: rounds to zero, which is finite.
     REQUIRE(decoder.decode(R"({"model_id":"churn","features":{"tenure":1e-400}})", fallback_ts, event) ==
@@ -235,8 +235,32 @@ TEST_CASE("event_decoder: routes by model_id wherever it is in the event") {
   CHECK(decoder.decode(R"({"features":{"tenure":1e999},"model_id":"churn"})", fallback_ts, event) ==
         InvalidReason::non_finite);
   // "amount" is no feature of churn: ignored, whatever its type.
-  CHECK(decoder.decode(R"({"features":{"amount":"x"},"model_id":"churn"})", fallback_ts, event) ==
-        InvalidReason::none);
+  CHECK(decoder.decode(R"({"features":{"amount":"x"},"model_id":"churn"})", fallback_ts, event) == InvalidReason::none);
+}
+
+TEST_CASE("event_decoder: features before the model_id are read again once it is known") {
+  Config config = two_models();
+  config.models[1].prediction = categorical("prediction");
+  config.models[1].features[0] = categorical("tenure");
+  EventDecoder decoder = decoder_for(config);
+  DecodedEvent event;
+  // Unescaped text of the first pass must not be what the views show.
+  const std::string message =
+      R"({"features":{"tenure":"x\u0041","plan":"q\u0043"},"prediction":"p\u0042","model_id":"churn"})";
+  REQUIRE(decoder.decode(message, fallback_ts, event) == InvalidReason::none);
+  REQUIRE(event.values.size() == 3);
+  CHECK(event.values[0].text == "xA");
+  CHECK(event.values[1].text == "qC");
+  CHECK(event.values[2].text == "pB");
+  // Checked as JSON and typed even when no model can be found.
+  CHECK(decoder.decode(R"({"features":{"tenure":tru}})", fallback_ts, event) == InvalidReason::not_json);
+  CHECK(decoder.decode(R"({"features":{"tenure":"a":1}})", fallback_ts, event) == InvalidReason::not_json);
+  CHECK(decoder.decode(R"({"features":{"tenure":1},"model_id":"nope","x":[}})", fallback_ts, event) ==
+        InvalidReason::not_json);
+  CHECK(decoder.decode(R"({"features":{"tenure":[1,2}},"model_id":"churn"})", fallback_ts, event) ==
+        InvalidReason::not_json);
+  CHECK(decoder.decode(R"({"features":[1],"model_id":"churn"})", fallback_ts, event) == InvalidReason::wrong_type);
+  CHECK(decoder.decode(R"({"features":{"plan":[]}})", fallback_ts, event) == InvalidReason::unknown_model);
 }
 
 TEST_CASE("event_decoder: one model needs no model_id") {
@@ -382,8 +406,7 @@ TEST_CASE("event_decoder: not_json") {
   const std::string nested = R"({"model_id":"churn","extra":)" + std::string(20, '[') + std::string(20, ']') + "}";
   CHECK(reason_of(nested) == InvalidReason::none);
   // Bad JSON wins over any other problem, wherever it is.
-  CHECK(reason_of(R"({"model_id":"nope","features":{"tenure":"x"},"ts":-1,"extra":tru})") ==
-        InvalidReason::not_json);
+  CHECK(reason_of(R"({"model_id":"nope","features":{"tenure":"x"},"ts":-1,"extra":tru})") == InvalidReason::not_json);
 }
 
 TEST_CASE("event_decoder: not_object") {
@@ -442,8 +465,7 @@ TEST_CASE("event_decoder: timestamps") {
 TEST_CASE("event_decoder: bad_timestamp") {
   for (const char* ts : {"-1", "-0.5", "1e19", "9223372036854775808", "99999999999999999999", "1e999", "true",
                          R"("yesterday")", R"("1763800000123")", R"("2025-11-22")", R"("2025-13-01T00:00:00Z")",
-                         R"("2025-11-22T08:26:40")", R"("1969-12-31T23:59:59Z")", R"("")", "[1]",
-                         R"({"ms":1})"}) {
+                         R"("2025-11-22T08:26:40")", R"("1969-12-31T23:59:59Z")", R"("")", "[1]", R"({"ms":1})"}) {
     const std::string message = R"({"model_id":"churn","ts":)" + std::string(ts) + "}";
     INFO(message);
     CHECK(reason_of(message) == InvalidReason::bad_timestamp);
@@ -467,15 +489,34 @@ TEST_CASE("event_decoder: parse_rfc3339_ms") {
   CHECK(parse_rfc3339_ms("1998-12-31T23:59:60Z") == 915148800000);  // a leap second
   CHECK(parse_rfc3339_ms("1999-12-31T23:59:59Z") == 946684799000);
   CHECK(parse_rfc3339_ms("1969-12-31T23:59:59.999Z") == -1);
-  for (const char* text : {"", "2025-11-22", "2025-11-22T08:26:40", "2025-11-22T08:26:40.Z", "2025-11-22T08:26:40.123",
-                           "2025-11-22T08:26Z", "2025-11-22T24:00:00Z", "2025-11-22T08:60:00Z",
-                           "2025-11-22T08:26:61Z", "2025-00-22T08:26:40Z", "2025-11-31T08:26:40Z",
-                           "2023-02-29T00:00:00Z", "1900-02-29T00:00:00Z", "2025-11-00T08:26:40Z",
-                           "2025-11-22T08:26:40+0900", "2025-11-22T08:26:40+24:00", "2025-11-22T08:26:40+09:60",
-                           "2025-11-22T08:26:40+09", "2025-11-22T08:26:40ZZ", "2025-11-22T08:26:40Z ",
-                           " 2025-11-22T08:26:40Z", "2025/11/22T08:26:40Z", "2025-11-22X08:26:40Z",
-                           "25-11-22T08:26:40Z", "2025-1-22T08:26:40Z", "+2025-11-22T08:26:40Z",
-                           "2025-11-22T08:26:40,123Z", "2025-11-22T08:26:4aZ"}) {
+  for (const char* text : {"",
+                           "2025-11-22",
+                           "2025-11-22T08:26:40",
+                           "2025-11-22T08:26:40.Z",
+                           "2025-11-22T08:26:40.123",
+                           "2025-11-22T08:26Z",
+                           "2025-11-22T24:00:00Z",
+                           "2025-11-22T08:60:00Z",
+                           "2025-11-22T08:26:61Z",
+                           "2025-00-22T08:26:40Z",
+                           "2025-11-31T08:26:40Z",
+                           "2023-02-29T00:00:00Z",
+                           "1900-02-29T00:00:00Z",
+                           "2025-11-00T08:26:40Z",
+                           "2025-11-22T08:26:40+0900",
+                           "2025-11-22T08:26:40+24:00",
+                           "2025-11-22T08:26:40+09:60",
+                           "2025-11-22T08:26:40+09",
+                           "2025-11-22T08:26:40ZZ",
+                           "2025-11-22T08:26:40Z ",
+                           " 2025-11-22T08:26:40Z",
+                           "2025/11/22T08:26:40Z",
+                           "2025-11-22X08:26:40Z",
+                           "25-11-22T08:26:40Z",
+                           "2025-1-22T08:26:40Z",
+                           "+2025-11-22T08:26:40Z",
+                           "2025-11-22T08:26:40,123Z",
+                           "2025-11-22T08:26:4aZ"}) {
     INFO(text);
     CHECK_FALSE(parse_rfc3339_ms(text).has_value());
   }
@@ -544,11 +585,49 @@ TEST_CASE("event_decoder: a repeated key: the first one wins") {
 TEST_CASE("event_decoder: escaped keys match their unescaped name") {
   EventDecoder decoder = decoder_for(two_models());
   DecodedEvent event;
-  REQUIRE(decoder.decode(R"({"model\u005fid":"churn","feat\u0075res":{"ten\u0075re":8,"pl\u0061n":"b"}})",
-                         fallback_ts, event) == InvalidReason::none);
+  REQUIRE(decoder.decode(R"({"model\u005fid":"churn","feat\u0075res":{"ten\u0075re":8,"pl\u0061n":"b"}})", fallback_ts,
+                         event) == InvalidReason::none);
   CHECK(event.model == 1);
   CHECK(event.values[0].number == 8.0);
   CHECK(event.values[1].text == "b");
+}
+
+TEST_CASE("event_decoder: keys match whole names only, whatever their length") {
+  Config config;
+  ModelConfig model;
+  model.id = "m";
+  model.features = {numeric("a"),      numeric("abcdefg"),     numeric("abcdefgh"), numeric("transaction_amount"),
+                    numeric("amount"), numeric("say \"hi\"\\")};
+  config.models = {model};
+  EventDecoder decoder = decoder_for(config);
+  DecodedEvent event;
+  const std::string exact =
+      R"({"features":{"a":1,"abcdefg":2,"abcdefgh":3,"transaction_amount":4,"amount":5,"say \"hi\"\\":6}})";
+  const std::string near =
+      R"({"features":{"ab":1,"abcdefg_":2,"abcdefghi":3,"transaction_amoun":4,"amount_usd":5,"say \"hi\"":6}})";
+  // Twice each, so that the second decode goes by the remembered positions.
+  for (const std::string& message : {exact, exact, near, near, exact}) {
+    INFO(message);
+    REQUIRE(decoder.decode(message, fallback_ts, event) == InvalidReason::none);
+    REQUIRE(event.values.size() == 6);
+    for (std::size_t c = 0; c < 6; ++c) {
+      CHECK(event.values[c].missing == (message == near));
+      if (message == exact) CHECK(event.values[c].number == double(c + 1));
+    }
+  }
+  // A name that JSON must escape is never compared as written: a\ is
+  // written "a\\", while the key "a\"b" (a"b) starts with a\ and a quote.
+  ModelConfig slash;
+  slash.id = "slash";
+  slash.features = {numeric("a\\")};
+  config.models = {slash};
+  EventDecoder slash_decoder = decoder_for(config);
+  REQUIRE(slash_decoder.decode(R"({"features":{"a\\":1}})", fallback_ts, event) == InvalidReason::none);
+  CHECK(event.values[0].number == 1.0);
+  REQUIRE(slash_decoder.decode(R"({"features":{"a\"b":2}})", fallback_ts, event) == InvalidReason::none);
+  CHECK(event.values[0].missing);
+  // A key cut short by the end of the message: not JSON, and no match.
+  CHECK(decoder.decode(R"({"features":{"a":1,"abcdefg)", fallback_ts, event) == InvalidReason::not_json);
 }
 
 TEST_CASE("event_decoder: text views outlive the message, until the next decode") {
@@ -596,8 +675,7 @@ TEST_CASE("event_decoder: one decoder, many messages: nothing stale") {
   CHECK(event.values[2].text == "false");
 
   // Another model: its own columns only.
-  REQUIRE(decoder.decode(R"({"model_id":"churn","features":{"plan":"x"}})", fallback_ts, event) ==
-          InvalidReason::none);
+  REQUIRE(decoder.decode(R"({"model_id":"churn","features":{"plan":"x"}})", fallback_ts, event) == InvalidReason::none);
   CHECK(event.model == 1);
   REQUIRE(event.values.size() == 2);
   CHECK(event.values[0].missing);
@@ -607,8 +685,8 @@ TEST_CASE("event_decoder: one decoder, many messages: nothing stale") {
     const std::string amount = i % 3 == 0 ? "" : R"("amount":)" + std::to_string(i) + ",";
     const std::string country = i % 5 == 0 ? "" : R"("country":"c)" + std::to_string(i % 7) + R"(",)";
     const std::string features = i % 2 == 0 ? amount + country : country + amount;
-    const std::string message = R"({"model_id":"fraud-v3","ts":)" + std::to_string(i) + R"(,"features":{)" +
-                                features + R"("is_new":null}})";
+    const std::string message =
+        R"({"model_id":"fraud-v3","ts":)" + std::to_string(i) + R"(,"features":{)" + features + R"("is_new":null}})";
     INFO(message);
     REQUIRE(decoder.decode(message, fallback_ts, event) == InvalidReason::none);
     REQUIRE(event.ts_ms == i);
@@ -631,8 +709,7 @@ TEST_CASE("event_decoder: a shorter message is not read with the end of a longer
           InvalidReason::none);
   REQUIRE(decoder.decode(R"({"model_id":"churn","features":{"tenure":1)", fallback_ts, event) ==
           InvalidReason::not_json);
-  REQUIRE(decoder.decode(R"({"model_id":"churn","features":{"tenure":1}})", fallback_ts, event) ==
-          InvalidReason::none);
+  REQUIRE(decoder.decode(R"({"model_id":"churn","features":{"tenure":1}})", fallback_ts, event) == InvalidReason::none);
   CHECK(event.values[0].number == 1.0);
 }
 
