@@ -9,6 +9,10 @@ namespace {
 
 constexpr double kShareFloor = 1e-4;
 
+std::uint64_t total(std::span<const std::uint64_t> counts) {
+  return std::accumulate(counts.begin(), counts.end(), std::uint64_t{0});
+}
+
 // numpy's linear interpolation (numpy/lib/function_base.py: _lerp), which
 // interpolates from the nearer end so that the result stays within [a, b].
 double lerp_like_numpy(double a, double b, double t) {
@@ -108,9 +112,6 @@ TestResult PsiDetector::compare(const Sample& reference, const Sample& current) 
       result.error = "psi needs two samples on the same grid";
       return result;
     }
-    const auto total = [](std::span<const std::uint64_t> counts) {
-      return std::accumulate(counts.begin(), counts.end(), std::uint64_t{0});
-    };
     if (total(r->counts) == 0 || total(c->counts) == 0) {
       result.error = "psi needs at least one value in each sample";
       return result;
@@ -141,9 +142,6 @@ TestResult PsiDetector::compare(const Sample& reference, const Sample& current) 
     result.error = "psi needs two numeric or two categorical samples";
     return result;
   }
-  const auto total = [](std::span<const std::uint64_t> counts) {
-    return std::accumulate(counts.begin(), counts.end(), std::uint64_t{0});
-  };
   if (total(r->counts) == 0 || total(c->counts) == 0) {
     result.error = "psi needs at least one value in each sample";
     return result;

@@ -1,5 +1,5 @@
 // libFuzzer target for read_csv. Build (not part of the CMake build):
-//   clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Iinclude \
+//   clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Iinclude -Isrc \
 //     tests/fuzz/fuzz_csv_reader.cc src/decode/*.cc -lsimdjson -o fuzz_csv_reader
 //   mkdir -p /tmp/csv_corpus  # new inputs go to the first directory, not the seeds
 //   ./fuzz_csv_reader -max_total_time=60 /tmp/csv_corpus tests/fuzz/corpus/csv_reader

@@ -1,5 +1,5 @@
 // libFuzzer target for read_jsonl. Build (not part of the CMake build):
-//   clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Iinclude \
+//   clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Iinclude -Isrc \
 //     tests/fuzz/fuzz_jsonl_reader.cc src/decode/*.cc -lsimdjson -o fuzz_jsonl_reader
 //   mkdir -p /tmp/jsonl_corpus  # new inputs go to the first directory, not the seeds
 //   ./fuzz_jsonl_reader -max_total_time=60 /tmp/jsonl_corpus tests/fuzz/corpus/jsonl_reader
