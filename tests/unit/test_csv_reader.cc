@@ -9,45 +9,17 @@
 
 #include "driftd/error.h"
 #include "driftd/table.h"
+#include "temp_file.h"
 
 using driftd::CellKind;
 using driftd::InputError;
 using driftd::read_csv;
 using driftd::Table;
-
-namespace {
-
-// A directory of its own for each test, removed afterwards.
-class TempDir {
- public:
-  TempDir() {
-    static int count = 0;
-    dir_ = std::filesystem::temp_directory_path() /
-           ("driftd_csv_test_" + std::to_string(::getpid()) + "_" + std::to_string(++count));
-    std::filesystem::create_directories(dir_);
-  }
-  ~TempDir() { std::filesystem::remove_all(dir_); }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  std::string write(const std::string& name, const std::string& bytes) const {
-    const std::string path = (dir_ / name).string();
-    std::ofstream(path, std::ios::binary) << bytes;
-    return path;
-  }
-
- private:
-  std::filesystem::path dir_;
-};
+using driftd::testing::points_into;
+using driftd::testing::TempDir;
 
 #define REQUIRE_INPUT_ERROR(expression, message) \
   REQUIRE_THROWS_MATCHES(expression, InputError, Catch::Matchers::Message(message))
-
-bool points_into(std::string_view view, const std::vector<char>& buffer) {
-  return view.data() >= buffer.data() && view.data() + view.size() <= buffer.data() + buffer.size();
-}
-
-}  // namespace
 
 TEST_CASE("csv_reader: header names the columns, rows fill them in order", "[csv_reader]") {
   TempDir dir;
