@@ -25,11 +25,8 @@ double ks_statistic(std::span<const double> r, std::span<const double> c) {
   return d;
 }
 
-double ks_statistic(std::span<const std::uint64_t> r, std::span<const std::uint64_t> c) {
-  std::uint64_t n = 0;
-  std::uint64_t m = 0;
-  for (const auto count : r) n += count;
-  for (const auto count : c) m += count;
+double ks_statistic(std::span<const std::uint64_t> r, std::span<const std::uint64_t> c, std::uint64_t n,
+                    std::uint64_t m) {
   // |i/n - j/m| is largest where |i*m - j*n| is: find that in exact integer
   // arithmetic (cheap, no division per cell), then compute the double as the
   // merge walk does, at every cell that attains the maximum, so the result
@@ -61,13 +58,15 @@ TestResult KsDetector::compare(const Sample& reference, const Sample& current) c
     }
     std::uint64_t n = 0;
     std::uint64_t m = 0;
-    for (const auto count : r->counts) n += count;
-    for (const auto count : c->counts) m += count;
+    for (std::size_t cell = 0; cell < r->counts.size(); ++cell) {
+      n += r->counts[cell];
+      m += c->counts[cell];
+    }
     if (n == 0 || m == 0) {
       result.error = "ks needs at least one value in each sample";
       return result;
     }
-    result.statistic = ks_statistic(r->counts, c->counts);
+    result.statistic = ks_statistic(r->counts, c->counts, n, m);
     result.p_value = ks_2samp_p_value(n, m, result.statistic);
     return result;
   }

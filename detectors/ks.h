@@ -18,7 +18,9 @@ class KsDetector final : public Detector {
 double ks_statistic(std::span<const double> reference_sorted, std::span<const double> current_sorted);
 
 // The same D from two count vectors over the cells of one grid (GridSample):
-// the ECDFs are compared at the end of every cell.
-double ks_statistic(std::span<const std::uint64_t> reference_counts, std::span<const std::uint64_t> current_counts);
+// the ECDFs are compared at the end of every cell. n and m are the sums of
+// the counts (> 0), which the caller has already taken.
+double ks_statistic(std::span<const std::uint64_t> reference_counts, std::span<const std::uint64_t> current_counts,
+                    std::uint64_t n, std::uint64_t m);
 
 }  // namespace driftd

@@ -79,6 +79,9 @@ bool ModelWindow::add(const DecodedEvent& event, std::uint64_t sequence) {
     raw_.resize(raw_.size() + raw_columns_.size());
   }
   for (std::size_t c = 0; c < columns_; ++c) {
+    if (reference_.numeric[c] && !event.values[c].missing) reference_.numeric[c]->grid.prefetch(event.values[c].number);
+  }
+  for (std::size_t c = 0; c < columns_; ++c) {
     const ColumnValue& value = event.values[c];
     std::uint32_t cell = kMissing;
     if (!value.missing) {
