@@ -1,5 +1,6 @@
 #include "route/model_monitor.h"
 
+#include <chrono>
 #include <cmath>
 #include <limits>
 
@@ -15,6 +16,15 @@ constexpr std::uint64_t kSeed = 0x64726966746421ULL;
 
 const FeatureConfig& feature_config(const ModelConfig& model, std::size_t column) {
   return column < model.features.size() ? model.features[column] : *model.prediction;
+}
+
+TestResult timed(const Detector& detector, const Sample& reference, const Sample& current,
+                 EvaluationReport& report) {
+  const auto start = std::chrono::steady_clock::now();
+  TestResult result = detector.compare(reference, current);
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+  report.timings.push_back({detector.name(), took.count()});
+  return result;
 }
 
 }  // namespace
@@ -103,10 +113,10 @@ EvaluationReport ModelMonitor::evaluate() {
       const NumericReference& ref = *profile_->numeric[c];
       const GridSample reference{ref.grid.points(), ref.counts};
       const GridSample current = window_->numeric_sample(c);
-      for (const auto& detector : detectors_[c]) feature.tests.push_back(detector->compare(reference, current));
+      for (const auto& detector : detectors_[c]) feature.tests.push_back(timed(*detector, reference, current, report));
     } else {
       const auto [reference, current] = window_->categorical_samples(c);
-      for (const auto& detector : detectors_[c]) feature.tests.push_back(detector->compare(reference, current));
+      for (const auto& detector : detectors_[c]) feature.tests.push_back(timed(*detector, reference, current, report));
     }
     report.evaluation.features.push_back(std::move(feature));
   }
@@ -116,7 +126,7 @@ EvaluationReport ModelMonitor::evaluate() {
     const std::size_t dims = ref.columns.size();
     report.evaluation.multivariate.push_back(
         {.features = model_.multivariate[i].features,
-         .test = multivariate_[i]->compare(PointSample{ref.points, dims}, PointSample{current, dims})});
+         .test = timed(*multivariate_[i], PointSample{ref.points, dims}, PointSample{current, dims}, report)});
   }
   report.decision = decide(report.evaluation, policy_);
   report.output = alerts_.on_evaluation(report.evaluation, report.decision, report.window);

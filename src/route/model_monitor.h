@@ -17,6 +17,12 @@
 
 namespace driftd {
 
+// How long one detector took in one evaluation (driftd_evaluation_seconds).
+struct TestTiming {
+  std::string_view test;  // the detector's name; lives as long as the monitor
+  double seconds = 0.0;
+};
+
 // What an evaluation produced, for publishing and metrics.
 struct EvaluationReport {
   const ModelSchema* schema = nullptr;
@@ -24,6 +30,7 @@ struct EvaluationReport {
   Evaluation evaluation;
   Decision decision;
   AlertPolicy::Output output;
+  std::vector<TestTiming> timings;  // one per test run, in evaluation order
 };
 
 class ModelMonitor {
