@@ -25,10 +25,13 @@ struct KafkaConfig {
   std::string dead_letter_topic;                   // empty: invalid events are only counted
   bool exactly_once = false;                       // transactional alerts + offsets
   std::map<std::string, std::string> properties;   // passed to librdkafka as they are
+  Millis connect_timeout{30'000};                  // `run` exits 3 when no broker answers by then
+  std::size_t batch_size = 10'000;                 // messages taken from the consumer at a time, [1, 1e6]
 };
 
 struct HttpConfig {
   std::string listen = "127.0.0.1:9108";  // loopback unless the user opens it up
+  std::size_t ready_max_lag = 100'000;    // /readyz: ready when the consumer lag is at most this
 };
 
 struct StateConfig {

@@ -11,6 +11,12 @@ constexpr const char* kUsage =
     "usage: driftd <command> [options]\n"
     "\n"
     "commands:\n"
+    "  run       --config FILE\n"
+    "            the daemon: Kafka in, alerts and retrain triggers out, metrics on HTTP\n"
+    "  demo      [--seconds N] [--rate R] [--config FILE]\n"
+    "            embedded Kafka, a synthetic producer with drift, and the daemon; prints alerts\n"
+    "  kafka-sandbox [--brokers N] [--topics a:P,b:P]\n"
+    "            an embedded Kafka (librdkafka's mock cluster); prints its bootstrap address\n"
     "  score     --reference REF --current CUR [--config FILE] [--format json|table]\n"
     "            compare two data files; exit 0 no drift, 1 drift, 2 bad input\n"
     "  validate  --config FILE\n"
@@ -42,6 +48,9 @@ int run_cli(int argc, char** argv) {
     if (command == "score") return score_command(args);
     if (command == "validate") return validate_command(args);
     if (command == "replay") return replay_command(args);
+    if (command == "run") return run_command(args);
+    if (command == "demo") return demo_command(args);
+    if (command == "kafka-sandbox") return kafka_sandbox_command(args);
     std::cerr << "driftd: unknown command '" << command << "'\n\n" << kUsage;
     return kExitInputError;
   } catch (const InputError& e) {

@@ -14,6 +14,9 @@ enum ExitCode : int { kExitOk = 0, kExitDrift = 1, kExitInputError = 2, kExitRun
 int score_command(const std::vector<std::string>& args);
 int validate_command(const std::vector<std::string>& args);
 int replay_command(const std::vector<std::string>& args);
+int run_command(const std::vector<std::string>& args);
+int kafka_sandbox_command(const std::vector<std::string>& args);
+int demo_command(const std::vector<std::string>& args);
 
 // Dispatches argv to a subcommand; prints errors to stderr.
 int run_cli(int argc, char** argv);

@@ -1,5 +1,6 @@
 // YAML → Config. Every accessor names the dotted key path and the YAML line,
 // so a user can find the fault without reading our code.
+#include <librdkafka/rdkafkacpp.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -157,7 +158,7 @@ class Field {
 
 void load_kafka(const Field& f, KafkaConfig& kafka) {
   f.expect_keys({"bootstrap_servers", "group_id", "input_topics", "alert_topic", "retrain_topic",
-                 "dead_letter_topic", "exactly_once", "properties"});
+                 "dead_letter_topic", "exactly_once", "properties", "connect_timeout", "batch_size"});
   if (auto v = f.child("bootstrap_servers")) kafka.bootstrap_servers = v->text();
   if (auto v = f.child("group_id")) kafka.group_id = v->text();
   if (auto v = f.child("input_topics")) kafka.input_topics = v->texts();
@@ -165,8 +166,17 @@ void load_kafka(const Field& f, KafkaConfig& kafka) {
   if (auto v = f.child("retrain_topic")) kafka.retrain_topic = v->text();
   if (auto v = f.child("dead_letter_topic")) kafka.dead_letter_topic = v->text();
   if (auto v = f.child("exactly_once")) kafka.exactly_once = v->boolean();
+  if (auto v = f.child("connect_timeout")) kafka.connect_timeout = v->duration();
+  if (auto v = f.child("batch_size")) kafka.batch_size = v->count(1, 1'000'000);
   if (auto v = f.child("properties")) {
-    for (const auto& [name, value] : v->entries()) kafka.properties[name] = value.text();
+    // Checked against librdkafka now, so that a misspelt property stops the
+    // daemon at start with its line, not later with none.
+    const std::unique_ptr<RdKafka::Conf> probe(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+    for (const auto& [name, value] : v->entries()) {
+      std::string problem;
+      if (probe->set(name, value.text(), problem) != RdKafka::Conf::CONF_OK) value.fail(problem);
+      kafka.properties[name] = value.text();
+    }
   }
 }
 
@@ -330,8 +340,9 @@ Config load_config(const std::string& path) {
     load_kafka(*kafka, config.kafka);
   }
   if (auto http = top.child("http")) {
-    http->expect_keys({"listen"});
+    http->expect_keys({"listen", "ready_max_lag"});
     if (auto v = http->child("listen")) config.http.listen = v->text();
+    if (auto v = http->child("ready_max_lag")) config.http.ready_max_lag = v->count(0, std::size_t(1) << 62);
   }
   if (auto state = top.child("state")) {
     state->expect_keys({"dir", "checkpoint_interval"});

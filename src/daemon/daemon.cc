@@ -1,0 +1,230 @@
+#include "daemon/daemon.h"
+
+#include <iostream>
+#include <stdexcept>
+
+#include "util/json_text.h"
+
+namespace driftd {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr std::chrono::milliseconds kPollWait{100};
+constexpr std::chrono::seconds kStatusEvery{1};
+constexpr std::chrono::seconds kDeliveryTimeout{60};
+
+std::int64_t broker_timestamp(const RdKafka::Message& message) {
+  const RdKafka::MessageTimestamp ts = message.timestamp();
+  return ts.type == RdKafka::MessageTimestamp::MSG_TIMESTAMP_NOT_AVAILABLE ? 0 : ts.timestamp;
+}
+
+}  // namespace
+
+Daemon::Daemon(const Config& config, Metrics& metrics, StatusBoard& status)
+    : config_(config),
+      metrics_(metrics),
+      status_(status),
+      pipeline_(config),
+      producer_(config.kafka),
+      connected_(wait_for_broker()),
+      consumer_(config.kafka, *this) {
+  reported_.consumed.assign(config.models.size(), 0);
+  reported_.late.assign(config.models.size(), 0);
+  last_evaluation_.resize(config.models.size());
+}
+
+bool Daemon::wait_for_broker() {
+  const auto deadline = Clock::now() + config_.kafka.connect_timeout;
+  while (!producer_.reachable(std::chrono::milliseconds(500))) {
+    if (Clock::now() >= deadline) {
+      throw std::runtime_error("no Kafka broker answered at " + config_.kafka.bootstrap_servers + " within " +
+                               std::to_string(config_.kafka.connect_timeout.count()) +
+                               " ms (kafka.connect_timeout): " + producer_.last_error());
+    }
+  }
+  return true;
+}
+
+void Daemon::run(const std::atomic<bool>& stop) {
+  auto next_checkpoint = Clock::now() + config_.state.checkpoint_interval;
+  auto next_status = Clock::now();
+  while (!stop.load()) {
+    const auto batch = consumer_.poll_batch(config_.kafka.batch_size, kPollWait);
+    for (const auto& message : batch) process(*message);
+    consumed_since_status_ += batch.size();
+    producer_.poll();
+    const auto now = Clock::now();
+    if (now >= next_checkpoint) {
+      checkpoint(true);
+      next_checkpoint = now + config_.state.checkpoint_interval;
+    }
+    if (now >= next_status) {
+      refresh_status();
+      next_status = now + kStatusEvery;
+    }
+  }
+  checkpoint(true);
+  refresh_status();
+  consumer_.close();  // revokes what we own through on_revoking: committed there
+  status_.publish(status_json({}, false), false);
+  metrics_.set_ready(false);
+}
+
+void Daemon::process(const RdKafka::Message& message) {
+  current_ = &message;
+  pipeline_.process(std::string_view(static_cast<const char*>(message.payload()), message.len()),
+                    broker_timestamp(message), *this);
+  current_ = nullptr;
+  if (last_position_ == nullptr || last_id_.partition != message.partition() ||
+      last_id_.topic != message.topic_name()) {
+    last_id_ = {message.topic_name(), message.partition()};
+    last_position_ = &positions_[last_id_];
+  }
+  last_position_->next = message.offset() + 1;
+}
+
+void Daemon::on_invalid(std::string_view /*message*/, InvalidReason reason) {
+  metrics_.add_invalid(reason);
+  if (config_.kafka.dead_letter_topic.empty() || current_ == nullptr) return;
+  producer_.dead_letter(config_.kafka.dead_letter_topic, *current_, reason);
+  metrics_.add_dead_lettered(1);
+}
+
+void Daemon::on_evaluation(const EvaluationReport& report) {
+  const std::string& model = report.schema->id;
+  for (const Alert& alert : report.output.alerts) producer_.send(config_.kafka.alert_topic, model, alert_json(alert));
+  if (report.output.retrain) producer_.send(config_.kafka.retrain_topic, model, retrain_json(*report.output.retrain));
+  metrics_.record(report);
+  const std::size_t model_index = std::size_t(report.schema - pipeline_.schemas().data());
+  last_evaluation_[model_index] = LastEvaluation{report.window, report.decision.drift, report.decision.drifted_share};
+  if (observer_) observer_(report);
+}
+
+void Daemon::checkpoint(bool must_deliver) {
+  if (!producer_.flush(kDeliveryTimeout)) {
+    metrics_.add_delivery_errors(1);
+    const std::string problem = "alerts could not be delivered: " + producer_.last_error();
+    if (must_deliver) throw std::runtime_error(problem);
+    std::cerr << "driftd: " << problem << "; offsets not committed\n";
+    return;
+  }
+  std::vector<PartitionOffset> offsets;
+  for (const auto& [id, position] : positions_) {
+    if (position.next > position.committed) offsets.push_back({id, position.next});
+  }
+  if (offsets.empty()) return;
+  if (!consumer_.commit(offsets)) {
+    // Not fatal: the next checkpoint commits again, and what a crash in
+    // between re-reads only produces alerts already sent.
+    std::cerr << "driftd: " << consumer_.last_error() << "\n";
+    return;
+  }
+  for (const PartitionOffset& o : offsets) {
+    auto it = positions_.find(o.id);
+    if (it != positions_.end()) it->second.committed = o.offset;
+  }
+}
+
+void Daemon::on_assigned(const std::vector<PartitionId>& partitions) {
+  assigned_ = true;
+  for (const PartitionId& id : partitions) positions_.try_emplace(id);
+}
+
+void Daemon::on_revoking(const std::vector<PartitionId>& partitions) {
+  // Delivery failures here are reported but cannot stop the rebalance.
+  checkpoint(false);
+  last_position_ = nullptr;
+  for (const PartitionId& id : partitions) {
+    positions_.erase(id);
+    metrics_.remove_consumer_lag(id.topic, id.partition);
+  }
+}
+
+std::vector<PartitionOffset> Daemon::positions() const {
+  std::vector<PartitionOffset> out;
+  for (const auto& [id, position] : positions_) out.push_back({id, position.next});
+  return out;
+}
+
+void Daemon::refresh_status() {
+  // Consuming proves the broker is there; when idle, ask it.
+  broker_ok_ = consumed_since_status_ > 0 || producer_.reachable(std::chrono::milliseconds(500));
+  consumed_since_status_ = 0;
+
+  const PipelineCounters& counters = pipeline_.counters();
+  for (std::size_t m = 0; m < counters.consumed.size(); ++m) {
+    metrics_.add_consumed(m, counters.consumed[m] - reported_.consumed[m]);
+    metrics_.add_late(m, counters.late[m] - reported_.late[m]);
+    metrics_.set_window_events(m, pipeline_.monitor(m).window_events());
+  }
+  reported_ = counters;
+
+  const std::vector<PartitionLag> lags = consumer_.lag(positions());
+  std::int64_t total_lag = 0;
+  for (const PartitionLag& l : lags) {
+    metrics_.set_consumer_lag(l.id.topic, l.id.partition, l.lag);
+    total_lag += l.lag;
+  }
+  const bool ready = assigned_ && broker_ok_ && std::uint64_t(total_lag) <= config_.http.ready_max_lag;
+  metrics_.set_ready(ready);
+  status_.publish(status_json(lags, ready), ready);
+}
+
+std::string Daemon::status_json(const std::vector<PartitionLag>& lags, bool ready) const {
+  const PipelineCounters& counters = pipeline_.counters();
+  std::string out = "{\"version\":";
+  append_json_string(out, DRIFTD_VERSION);
+  out += ",\"ready\":";
+  out += ready ? "true" : "false";
+  out += ",\"broker_reachable\":";
+  out += broker_ok_ ? "true" : "false";
+  out += ",\"messages\":" + std::to_string(counters.messages);
+  std::uint64_t invalid = 0;
+  for (const auto n : counters.invalid) invalid += n;
+  out += ",\"invalid\":" + std::to_string(invalid);
+  out += ",\"evaluations\":" + std::to_string(counters.evaluations);
+  out += ",\"alerts\":" + std::to_string(counters.alerts);
+  out += ",\"retrain_triggers\":" + std::to_string(counters.retrain_triggers);
+  out += ",\"models\":[";
+  for (std::size_t m = 0; m < pipeline_.schemas().size(); ++m) {
+    const ModelMonitor& monitor = pipeline_.monitor(m);
+    if (m > 0) out += ',';
+    out += "{\"id\":";
+    append_json_string(out, pipeline_.schemas()[m].id);
+    out += ",\"events\":" + std::to_string(counters.consumed[m]);
+    out += ",\"late\":" + std::to_string(counters.late[m]);
+    out += ",\"window_events\":" + std::to_string(monitor.window_events());
+    out += ",\"reference_ready\":";
+    out += monitor.reference_ready() ? "true" : "false";
+    out += ",\"last_evaluation\":";
+    if (const auto& last = last_evaluation_[m]) {
+      out += "{\"window_count\":" + std::to_string(last->window.count);
+      out += ",\"start_ts\":" + std::to_string(last->window.start_ts);
+      out += ",\"end_ts\":" + std::to_string(last->window.end_ts);
+      out += ",\"drift\":";
+      out += last->drift ? "true" : "false";
+      out += ",\"drifted_share\":";
+      append_json_number(out, last->drifted_share);
+      out += '}';
+    } else {
+      out += "null";
+    }
+    out += '}';
+  }
+  out += "],\"partitions\":[";
+  bool first = true;
+  for (const PartitionLag& l : lags) {
+    if (!first) out += ',';
+    first = false;
+    out += "{\"topic\":";
+    append_json_string(out, l.id.topic);
+    out += ",\"partition\":" + std::to_string(l.id.partition);
+    const auto it = positions_.find(l.id);
+    out += ",\"position\":" + std::to_string(it == positions_.end() ? -1 : it->second.next);
+    out += ",\"lag\":" + std::to_string(l.lag) + '}';
+  }
+  out += "]}";
+  return out;
+}
+
+}  // namespace driftd

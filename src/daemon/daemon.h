@@ -1,0 +1,87 @@
+// `driftd run` without its process plumbing: Kafka in, the streaming
+// pipeline, alerts, retrain triggers and dead letters out, offsets committed
+// once what they caused is delivered.
+//
+// Single-threaded: run() drives everything on the calling thread; metrics
+// and the status board are the only things other threads read.
+//
+// Offsets are committed at every checkpoint (each `state.checkpoint_interval`,
+// on revocation and on shutdown) after the producer has flushed, so a
+// committed event's alerts are on their topics: at-least-once output.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <optional>
+
+#include "daemon/status_board.h"
+#include "driftd/config.h"
+#include "kafka/event_consumer.h"
+#include "kafka/output_producer.h"
+#include "metrics/metrics.h"
+#include "route/pipeline.h"
+
+namespace driftd {
+
+class Daemon final : private PartitionListener, private PipelineSink {
+ public:
+  // Reads the references (InputError for a bad one), then waits up to
+  // kafka.connect_timeout for a broker (std::runtime_error if none answers),
+  // then joins the consumer group.
+  Daemon(const Config& config, Metrics& metrics, StatusBoard& status);
+
+  // Called with every evaluation, after its output was queued (the demo prints them).
+  void set_observer(std::function<void(const EvaluationReport&)> observer) { observer_ = std::move(observer); }
+
+  // Consumes until `stop` becomes true, then checkpoints and leaves the
+  // group. Throws std::runtime_error when output cannot be delivered (the
+  // uncommitted events are then read again after a restart).
+  void run(const std::atomic<bool>& stop);
+
+  const Pipeline& pipeline() const { return pipeline_; }
+
+ private:
+  bool wait_for_broker();
+  void process(const RdKafka::Message& message);
+  void checkpoint(bool must_deliver);
+  void refresh_status();
+  std::vector<PartitionOffset> positions() const;
+  std::string status_json(const std::vector<PartitionLag>& lags, bool ready) const;
+
+  void on_assigned(const std::vector<PartitionId>& partitions) override;
+  void on_revoking(const std::vector<PartitionId>& partitions) override;
+  void on_invalid(std::string_view message, InvalidReason reason) override;
+  void on_evaluation(const EvaluationReport& report) override;
+
+  const Config& config_;
+  Metrics& metrics_;
+  StatusBoard& status_;
+  Pipeline pipeline_;
+  OutputProducer producer_;
+  bool connected_;  // set by waiting for a broker, before the consumer joins
+  std::function<void(const EvaluationReport&)> observer_;
+
+  struct Position {
+    std::int64_t next = -1;       // one past the last processed message; -1: none yet
+    std::int64_t committed = -1;  // what the group has stored
+  };
+  std::map<PartitionId, Position> positions_;  // the partitions assigned to us
+  bool assigned_ = false;                      // the group has given us an assignment
+  bool broker_ok_ = true;
+  std::uint64_t consumed_since_status_ = 0;
+  const RdKafka::Message* current_ = nullptr;  // the message being processed, for dead letters
+  Position* last_position_ = nullptr;          // messages come in runs from one partition
+  PartitionId last_id_;
+  struct LastEvaluation {
+    WindowInfo window;
+    bool drift = false;
+    double drifted_share = 0.0;
+  };
+  std::vector<std::optional<LastEvaluation>> last_evaluation_;  // per model
+  PipelineCounters reported_;                  // counters already added to the metrics
+  EventConsumer consumer_;                     // last: its callbacks use everything above
+};
+
+}  // namespace driftd

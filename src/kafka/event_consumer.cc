@@ -1,0 +1,142 @@
+#include "kafka/event_consumer.h"
+
+#include <iostream>
+#include <stdexcept>
+
+#include "kafka/client_config.h"
+
+namespace driftd {
+namespace {
+
+std::vector<PartitionId> ids_of(const std::vector<RdKafka::TopicPartition*>& partitions) {
+  std::vector<PartitionId> ids;
+  for (const RdKafka::TopicPartition* p : partitions) ids.push_back({p->topic(), p->partition()});
+  return ids;
+}
+
+struct OwnedPartitions {
+  std::vector<RdKafka::TopicPartition*> list;
+  ~OwnedPartitions() { RdKafka::TopicPartition::destroy(list); }
+};
+
+}  // namespace
+
+// Tells the listener, then applies the change with the protocol in use:
+// incremental for cooperative-sticky, whole-set for the eager strategies.
+class EventConsumer::Rebalance final : public RdKafka::RebalanceCb {
+ public:
+  explicit Rebalance(PartitionListener& listener) : listener_(listener) {}
+
+  void rebalance_cb(RdKafka::KafkaConsumer* consumer, RdKafka::ErrorCode err,
+                    std::vector<RdKafka::TopicPartition*>& partitions) override {
+    const bool cooperative = consumer->rebalance_protocol() == "COOPERATIVE";
+    RdKafka::Error* error = nullptr;
+    RdKafka::ErrorCode code = RdKafka::ERR_NO_ERROR;
+    if (err == RdKafka::ERR__ASSIGN_PARTITIONS) {
+      listener_.on_assigned(ids_of(partitions));
+      if (cooperative) {
+        error = consumer->incremental_assign(partitions);
+      } else {
+        code = consumer->assign(partitions);
+      }
+    } else {
+      listener_.on_revoking(ids_of(partitions));
+      if (cooperative) {
+        error = consumer->incremental_unassign(partitions);
+      } else {
+        code = consumer->unassign();
+      }
+    }
+    if (error != nullptr) {
+      std::cerr << "driftd: rebalance: " << error->str() << "\n";
+      delete error;
+    } else if (code != RdKafka::ERR_NO_ERROR) {
+      std::cerr << "driftd: rebalance: " << RdKafka::err2str(code) << "\n";
+    }
+  }
+
+ private:
+  PartitionListener& listener_;
+};
+
+EventConsumer::EventConsumer(const KafkaConfig& kafka, PartitionListener& listener)
+    : rebalance_(std::make_unique<Rebalance>(listener)) {
+  std::unique_ptr<RdKafka::Conf> conf = consumer_conf(kafka);
+  std::string problem;
+  if (conf->set("rebalance_cb", rebalance_.get(), problem) != RdKafka::Conf::CONF_OK) {
+    throw std::runtime_error("kafka consumer: " + problem);
+  }
+  consumer_.reset(RdKafka::KafkaConsumer::create(conf.get(), problem));
+  if (!consumer_) throw std::runtime_error("kafka consumer: " + problem);
+  const RdKafka::ErrorCode err = consumer_->subscribe(kafka.input_topics);
+  if (err != RdKafka::ERR_NO_ERROR) throw std::runtime_error("kafka subscribe: " + RdKafka::err2str(err));
+}
+
+EventConsumer::~EventConsumer() { close(); }
+
+std::vector<std::unique_ptr<RdKafka::Message>> EventConsumer::poll_batch(std::size_t max,
+                                                                         std::chrono::milliseconds wait) {
+  std::vector<std::unique_ptr<RdKafka::Message>> batch;
+  int timeout_ms = int(wait.count());
+  while (batch.size() < max) {
+    std::unique_ptr<RdKafka::Message> message(consumer_->consume(timeout_ms));
+    const RdKafka::ErrorCode err = message->err();
+    if (err == RdKafka::ERR__TIMED_OUT) break;
+    if (err == RdKafka::ERR_NO_ERROR) {
+      batch.push_back(std::move(message));
+      timeout_ms = 0;  // the rest of the batch is what is already queued
+    } else if (err != RdKafka::ERR__PARTITION_EOF) {
+      ++errors_;
+      last_error_ = message->errstr();
+      break;
+    }
+  }
+  return batch;
+}
+
+bool EventConsumer::commit(const std::vector<PartitionOffset>& offsets) {
+  if (offsets.empty()) return true;
+  OwnedPartitions partitions;
+  for (const PartitionOffset& o : offsets) {
+    partitions.list.push_back(RdKafka::TopicPartition::create(o.id.topic, o.id.partition, o.offset));
+  }
+  const RdKafka::ErrorCode err = consumer_->commitSync(partitions.list);
+  if (err != RdKafka::ERR_NO_ERROR) {
+    last_error_ = "commit: " + RdKafka::err2str(err);
+    return false;
+  }
+  for (const RdKafka::TopicPartition* p : partitions.list) {
+    if (p->err() != RdKafka::ERR_NO_ERROR) {
+      last_error_ = "commit " + p->topic() + "/" + std::to_string(p->partition()) + ": " + RdKafka::err2str(p->err());
+      return false;
+    }
+  }
+  return true;
+}
+
+std::vector<PartitionLag> EventConsumer::lag(const std::vector<PartitionOffset>& positions) const {
+  std::vector<PartitionLag> lags;
+  for (const PartitionOffset& p : positions) {
+    std::int64_t low = 0, high = 0;
+    if (consumer_->get_watermark_offsets(p.id.topic, p.id.partition, &low, &high) != RdKafka::ERR_NO_ERROR) continue;
+    if (high < 0) continue;  // not fetched yet
+    std::int64_t from = p.offset;
+    if (from < 0) {  // nothing read yet: where the consumer will start
+      OwnedPartitions position;
+      position.list.push_back(RdKafka::TopicPartition::create(p.id.topic, p.id.partition));
+      if (consumer_->position(position.list) != RdKafka::ERR_NO_ERROR) continue;
+      from = position.list.front()->offset();
+      if (from < 0) continue;  // not known until the first fetch
+    }
+    lags.push_back({p.id, high > from ? high - from : 0});
+  }
+  return lags;
+}
+
+void EventConsumer::close() {
+  if (closed_ || !consumer_) return;
+  closed_ = true;
+  consumer_->close();
+}
+
+}  // namespace driftd

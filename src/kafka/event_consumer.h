@@ -1,0 +1,78 @@
+// The input side of `driftd run`: a librdkafka KafkaConsumer in a consumer
+// group over the input topics. Takes messages in batches, reports partition
+// assignment and revocation to a listener before they take effect, commits
+// the offsets it is given, and reads the consumer lag.
+#pragma once
+
+#include <librdkafka/rdkafkacpp.h>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "driftd/config.h"
+
+namespace driftd {
+
+struct PartitionId {
+  std::string topic;
+  std::int32_t partition = 0;
+  auto operator<=>(const PartitionId&) const = default;
+};
+
+struct PartitionOffset {
+  PartitionId id;
+  std::int64_t offset = 0;  // the next offset to read: one past the last processed message
+};
+
+struct PartitionLag {
+  PartitionId id;
+  std::int64_t lag = 0;  // messages in the partition after the given position
+};
+
+// Told about partitions moving, from inside EventConsumer::poll_batch().
+class PartitionListener {
+ public:
+  virtual ~PartitionListener() = default;
+  virtual void on_assigned(const std::vector<PartitionId>& partitions) = 0;
+  // Still owned while this runs: the last moment to commit their offsets.
+  virtual void on_revoking(const std::vector<PartitionId>& partitions) = 0;
+};
+
+class EventConsumer {
+ public:
+  // Throws std::runtime_error when librdkafka rejects the configuration.
+  EventConsumer(const KafkaConfig& kafka, PartitionListener& listener);
+  ~EventConsumer();
+
+  // Up to `max` messages, waiting at most `wait` for the first one. Messages
+  // carrying a consumer error are not returned: they are counted in
+  // errors() and the last is kept in last_error().
+  std::vector<std::unique_ptr<RdKafka::Message>> poll_batch(std::size_t max, std::chrono::milliseconds wait);
+
+  // Synchronous commit; returns false (and keeps the reason in last_error())
+  // when the broker refused, e.g. during a rebalance.
+  bool commit(const std::vector<PartitionOffset>& offsets);
+
+  // Lag of each partition given its next offset to read, from the high
+  // watermarks librdkafka caches with every fetch (no broker round trip).
+  std::vector<PartitionLag> lag(const std::vector<PartitionOffset>& positions) const;
+
+  // Leaves the group (revoking everything through the listener first).
+  void close();
+
+  std::uint64_t errors() const { return errors_; }
+  const std::string& last_error() const { return last_error_; }
+
+ private:
+  class Rebalance;
+  std::unique_ptr<Rebalance> rebalance_;
+  std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
+  std::uint64_t errors_ = 0;
+  std::string last_error_;
+  bool closed_ = false;
+};
+
+}  // namespace driftd

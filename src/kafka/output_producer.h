@@ -1,0 +1,55 @@
+// The output side of `driftd run`: one idempotent librdkafka producer for
+// alerts, retrain triggers and dead letters. Sends are asynchronous;
+// flush() waits for every delivery report, and is what makes output durable
+// before offsets are committed.
+#pragma once
+
+#include <librdkafka/rdkafkacpp.h>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "driftd/config.h"
+#include "driftd/event.h"
+
+namespace driftd {
+
+class OutputProducer {
+ public:
+  // Throws std::runtime_error when librdkafka rejects the configuration.
+  explicit OutputProducer(const KafkaConfig& kafka);
+  ~OutputProducer();
+
+  // Queues one message; waits for room while librdkafka's queue is full.
+  void send(const std::string& topic, std::string_view key, std::string_view value);
+
+  // Copies an invalid input message unchanged, with the reason and its
+  // source coordinates as headers (SPEC §2).
+  void dead_letter(const std::string& topic, const RdKafka::Message& source, InvalidReason reason);
+
+  // Serves delivery reports without waiting.
+  void poll();
+
+  // Waits up to `timeout` for every queued message to be delivered. True
+  // when all were, and none failed since the previous flush.
+  bool flush(std::chrono::milliseconds timeout);
+
+  // Is any broker answering? Asks for metadata, waiting at most `timeout`.
+  bool reachable(std::chrono::milliseconds timeout);
+
+  std::uint64_t delivery_errors() const;
+  const std::string& last_error() const { return last_error_; }
+
+ private:
+  class Reports;
+  void produce(const std::string& topic, std::string_view key, std::string_view value, RdKafka::Headers* headers);
+
+  std::unique_ptr<Reports> reports_;
+  std::unique_ptr<RdKafka::Producer> producer_;
+  std::string last_error_;
+};
+
+}  // namespace driftd

@@ -1,0 +1,286 @@
+#include "metrics/metrics.h"
+
+#include <algorithm>
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
+
+#include "registry.h"
+#include "route/model_monitor.h"
+
+namespace driftd {
+namespace {
+
+using prometheus::Counter;
+using prometheus::Family;
+using prometheus::Gauge;
+using prometheus::Histogram;
+
+constexpr InvalidReason kInvalidReasons[] = {
+    InvalidReason::too_large,  InvalidReason::not_json,   InvalidReason::not_object,    InvalidReason::unknown_model,
+    InvalidReason::wrong_type, InvalidReason::non_finite, InvalidReason::bad_timestamp,
+};
+
+// From a cheap categorical test (~10 µs) to an MMD over thousands of points (seconds).
+const Histogram::BucketBoundaries kEvaluationBuckets = {
+    1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 0.01,
+    0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+};
+
+std::string joined(const std::vector<std::string>& features) {
+  std::string text;
+  for (const auto& feature : features) {
+    if (!text.empty()) text += '+';
+    text += feature;
+  }
+  return text;
+}
+
+bool has_p_value(const std::string& test) {
+  const auto detector = make_detector(test, TestParams{});
+  return detector && detector->kind() == TestKind::p_value;
+}
+
+// Every configured test name, for the histogram's series.
+std::vector<std::string> test_names(const Config& config) {
+  std::vector<std::string> names;
+  const auto add = [&](const std::string& name) {
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  };
+  for (const auto& model : config.models) {
+    for (const auto& feature : model.features) std::for_each(feature.tests.begin(), feature.tests.end(), add);
+    if (model.prediction) std::for_each(model.prediction->tests.begin(), model.prediction->tests.end(), add);
+    for (const auto& mv : model.multivariate) add(mv.test);
+  }
+  return names;
+}
+
+}  // namespace
+
+struct Metrics::Families {
+  Family<Counter>& consumed;
+  Family<Counter>& late;
+  Family<Counter>& evaluations;
+  Family<Counter>& alerts;
+  Family<Counter>& retrain_triggers;
+  Family<Gauge>& drifted_share;
+  Family<Gauge>& drift;
+  Family<Gauge>& last_evaluation;
+  Family<Gauge>& window_events;
+  Family<Gauge>& detected;
+};
+
+Metrics::Metrics(const std::vector<ModelSchema>& schemas, const Config& config)
+    : registry_(std::make_shared<prometheus::Registry>()) {
+  prometheus::Registry& r = *registry_;
+
+  auto& invalid = prometheus::BuildCounter()
+                      .Name("driftd_events_invalid_total")
+                      .Help("Messages that were not valid events, by reason; they are skipped (and dead-lettered when configured).")
+                      .Register(r);
+  invalid_.assign(std::size(kInvalidReasons) + 1, nullptr);
+  for (const InvalidReason reason : kInvalidReasons) {
+    invalid_[static_cast<std::size_t>(reason)] = &invalid.Add({{"reason", std::string(reason_name(reason))}});
+  }
+  dead_lettered_ = &prometheus::BuildCounter()
+                        .Name("driftd_dead_lettered_total")
+                        .Help("Invalid messages copied to the dead-letter topic.")
+                        .Register(r)
+                        .Add({});
+  delivery_errors_ = &prometheus::BuildCounter()
+                          .Name("driftd_kafka_delivery_errors_total")
+                          .Help("Messages (alerts, retrain triggers, dead letters) Kafka failed to deliver.")
+                          .Register(r)
+                          .Add({});
+  ready_ = &prometheus::BuildGauge()
+                .Name("driftd_ready")
+                .Help("1 when driftd is consuming and caught up (what /readyz reports), else 0.")
+                .Register(r)
+                .Add({});
+  prometheus::BuildGauge()
+      .Name("driftd_build_info")
+      .Help("Always 1; the version label tells which driftd is running.")
+      .Register(r)
+      .Add({{"version", DRIFTD_VERSION}})
+      .Set(1);
+  consumer_lag_family_ = &prometheus::BuildGauge()
+                              .Name("driftd_consumer_lag")
+                              .Help("Messages between our position and the end of each assigned input partition.")
+                              .Register(r);
+  statistic_family_ = &prometheus::BuildGauge()
+                           .Name("driftd_drift_statistic")
+                           .Help("The statistic of a drift test at its last successful evaluation.")
+                           .Register(r);
+  p_value_family_ = &prometheus::BuildGauge()
+                         .Name("driftd_drift_p_value")
+                         .Help("The p-value of a drift test at its last successful evaluation (p-value tests only).")
+                         .Register(r);
+  evaluation_seconds_family_ = &prometheus::BuildHistogram()
+                                    .Name("driftd_evaluation_seconds")
+                                    .Help("Time one drift test took in one evaluation, by test.")
+                                    .Register(r);
+  for (const auto& test : test_names(config)) evaluation_histogram(test);
+
+  const auto counter = [&](const char* name, const char* help) -> Family<Counter>& {
+    return prometheus::BuildCounter().Name(name).Help(help).Register(r);
+  };
+  const auto gauge = [&](const char* name, const char* help) -> Family<Gauge>& {
+    return prometheus::BuildGauge().Name(name).Help(help).Register(r);
+  };
+  const Families families{
+      .consumed = counter("driftd_events_consumed_total", "Valid events routed to a model."),
+      .late = counter("driftd_events_late_total",
+                      "Events dropped because they arrived after their time window was evaluated."),
+      .evaluations = counter("driftd_evaluations_total", "Evaluations of a model's current window."),
+      .alerts = counter("driftd_alerts_total", "Drift alerts that fired, by severity (critical when the whole model drifted)."),
+      .retrain_triggers = counter("driftd_retrain_triggers_total", "Retraining triggers sent."),
+      .drifted_share = gauge("driftd_model_drifted_share", "Share of the model's features that drifted at the last evaluation."),
+      .drift = gauge("driftd_model_drift", "1 when the model drifted as a whole at the last evaluation, else 0."),
+      .last_evaluation = gauge("driftd_last_evaluation_timestamp_seconds",
+                               "Event time of the end of the last evaluated window, in Unix seconds (0: never evaluated)."),
+      .window_events = gauge("driftd_window_events", "Events in the model's current window."),
+      .detected = gauge("driftd_drift_detected", "1 when a drift test detected drift at its last successful evaluation, else 0."),
+  };
+  for (std::size_t m = 0; m < schemas.size() && m < config.models.size(); ++m) {
+    add_model(families, schemas[m], config.models[m]);
+  }
+}
+
+Metrics::~Metrics() = default;
+
+void Metrics::add_model(const Families& f, const ModelSchema& schema, const ModelConfig& model) {
+  const prometheus::Labels labels{{"model", schema.id}};
+  ModelSeries& s = models_.emplace_back();
+  s.id = schema.id;
+  s.consumed = &f.consumed.Add(labels);
+  s.late = &f.late.Add(labels);
+  s.evaluations = &f.evaluations.Add(labels);
+  s.alerts_warning = &f.alerts.Add({{"model", schema.id}, {"severity", "warning"}});
+  s.alerts_critical = &f.alerts.Add({{"model", schema.id}, {"severity", "critical"}});
+  s.retrain_triggers = &f.retrain_triggers.Add(labels);
+  s.drifted_share = &f.drifted_share.Add(labels);
+  s.drift = &f.drift.Add(labels);
+  s.last_evaluation = &f.last_evaluation.Add(labels);
+  s.window_events = &f.window_events.Add(labels);
+
+  for (std::size_t c = 0; c < schema.columns.size(); ++c) {
+    const ColumnSchema& column = schema.columns[c];
+    const FeatureConfig* feature = nullptr;
+    if (column.is_prediction) {
+      feature = model.prediction ? &*model.prediction : nullptr;
+    } else if (c < model.features.size()) {
+      feature = &model.features[c];
+    }
+    auto& tests = s.columns.emplace_back();
+    if (feature == nullptr) continue;
+    for (const auto& test : feature->tests) tests.push_back(make_test_series(f, schema.id, column.name, test));
+  }
+  for (const auto& mv : model.multivariate) {
+    s.multivariate.push_back(make_test_series(f, schema.id, joined(mv.features), mv.test));
+  }
+}
+
+Metrics::TestSeries Metrics::make_test_series(const Families& f, const std::string& model, std::string feature,
+                                              const std::string& test) {
+  TestSeries series{.feature = std::move(feature), .test = test, .has_p_value = has_p_value(test)};
+  series.detected = &f.detected.Add({{"model", model}, {"feature", series.feature}, {"test", test}});
+  return series;
+}
+
+Histogram* Metrics::evaluation_histogram(std::string_view test) {
+  const auto it = evaluation_seconds_.find(test);
+  if (it != evaluation_seconds_.end()) return it->second;
+  Histogram* histogram = &evaluation_seconds_family_->Add({{"test", std::string(test)}}, kEvaluationBuckets);
+  evaluation_seconds_.emplace(std::string(test), histogram);
+  return histogram;
+}
+
+void Metrics::add_consumed(std::size_t model, std::uint64_t n) {
+  if (model < models_.size()) models_[model].consumed->Increment(static_cast<double>(n));
+}
+
+void Metrics::add_invalid(InvalidReason reason, std::uint64_t n) {
+  const auto index = static_cast<std::size_t>(reason);
+  if (index < invalid_.size() && invalid_[index] != nullptr) invalid_[index]->Increment(static_cast<double>(n));
+}
+
+void Metrics::add_late(std::size_t model, std::uint64_t n) {
+  if (model < models_.size()) models_[model].late->Increment(static_cast<double>(n));
+}
+
+void Metrics::add_dead_lettered(std::uint64_t n) { dead_lettered_->Increment(static_cast<double>(n)); }
+
+void Metrics::record_test(const std::string& model, TestSeries& series, const TestResult& result, bool drift) {
+  if (!result.ok() || result.test != series.test) return;
+  const prometheus::Labels labels{{"model", model}, {"feature", series.feature}, {"test", series.test}};
+  if (series.statistic == nullptr) series.statistic = &statistic_family_->Add(labels);
+  series.statistic->Set(result.statistic);
+  if (series.has_p_value && result.p_value) {
+    if (series.p_value == nullptr) series.p_value = &p_value_family_->Add(labels);
+    series.p_value->Set(*result.p_value);
+  }
+  series.detected->Set(drift ? 1.0 : 0.0);
+}
+
+void Metrics::record(const EvaluationReport& report) {
+  if (report.schema == nullptr) return;
+  const auto it = std::find_if(models_.begin(), models_.end(), [&](const ModelSeries& s) { return s.id == report.schema->id; });
+  if (it == models_.end()) return;
+  ModelSeries& s = *it;
+
+  const Evaluation& evaluation = report.evaluation;
+  const Decision& decision = report.decision;
+  for (std::size_t c = 0; c < evaluation.features.size() && c < s.columns.size(); ++c) {
+    const auto& results = evaluation.features[c].tests;
+    for (std::size_t t = 0; t < results.size() && t < s.columns[c].size(); ++t) {
+      const bool drift = c < decision.tests.size() && t < decision.tests[c].size() && decision.tests[c][t].drift;
+      record_test(s.id, s.columns[c][t], results[t], drift);
+    }
+  }
+  for (std::size_t i = 0; i < evaluation.multivariate.size() && i < s.multivariate.size(); ++i) {
+    const bool drift = i < decision.multivariate.size() && decision.multivariate[i].drift;
+    record_test(s.id, s.multivariate[i], evaluation.multivariate[i].test, drift);
+  }
+
+  s.drifted_share->Set(decision.drifted_share);
+  s.drift->Set(decision.drift ? 1.0 : 0.0);
+  s.evaluations->Increment();
+  s.last_evaluation->Set(static_cast<double>(report.window.end_ts) / 1000.0);
+  s.window_events->Set(static_cast<double>(report.window.count));
+
+  for (const Alert& alert : report.output.alerts) {
+    if (alert.state != "firing") continue;
+    (alert.severity == "critical" ? s.alerts_critical : s.alerts_warning)->Increment();
+  }
+  if (report.output.retrain) s.retrain_triggers->Increment();
+
+  for (const TestTiming& timing : report.timings) evaluation_histogram(timing.test)->Observe(timing.seconds);
+}
+
+void Metrics::set_window_events(std::size_t model, std::uint64_t n) {
+  if (model < models_.size()) models_[model].window_events->Set(static_cast<double>(n));
+}
+
+void Metrics::set_consumer_lag(const std::string& topic, std::int32_t partition, std::int64_t lag) {
+  auto [it, inserted] = consumer_lag_.try_emplace({topic, partition}, nullptr);
+  if (inserted) it->second = &consumer_lag_family_->Add({{"topic", topic}, {"partition", std::to_string(partition)}});
+  it->second->Set(static_cast<double>(lag));
+}
+
+void Metrics::remove_consumer_lag(const std::string& topic, std::int32_t partition) {
+  const auto it = consumer_lag_.find({topic, partition});
+  if (it == consumer_lag_.end()) return;
+  consumer_lag_family_->Remove(it->second);
+  consumer_lag_.erase(it);
+}
+
+void Metrics::add_delivery_errors(std::uint64_t n) { delivery_errors_->Increment(static_cast<double>(n)); }
+
+void Metrics::set_ready(bool ready) { ready_->Set(ready ? 1.0 : 0.0); }
+
+std::string Metrics::text() const { return prometheus::TextSerializer().Serialize(registry_->Collect()); }
+
+}  // namespace driftd

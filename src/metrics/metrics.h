@@ -1,0 +1,128 @@
+// driftd's Prometheus metrics (SPEC §6): the only place that knows
+// prometheus-cpp. Names and labels are a contract with dashboards and alert
+// rules in deploy/; change them only together.
+//
+// Label sets are bounded by the configuration: every model, feature and test
+// series is created up front, except driftd_drift_statistic and
+// driftd_drift_p_value, which appear at a test's first successful
+// evaluation. Before that there is no true value to show: 0 would read as a
+// p-value of certain drift, and NaN breaks comparisons in alert rules.
+// driftd_consumer_lag follows the partitions assigned to us.
+//
+// Threads: the update methods are meant to be called from one thread (the
+// event loop); text() and registry() may be used from any thread, since
+// prometheus-cpp synchronises collection.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "driftd/config.h"
+#include "driftd/event.h"
+
+namespace prometheus {
+class Counter;
+class Gauge;
+class Histogram;
+class Registry;
+template <typename T>
+class Family;
+}  // namespace prometheus
+
+namespace driftd {
+
+struct EvaluationReport;
+struct TestResult;
+
+class Metrics {
+ public:
+  // The Content-Type of text().
+  static constexpr std::string_view kContentType = "text/plain; version=0.0.4; charset=utf-8";
+
+  // `schemas` are model_schemas(config): model indexes below refer to them.
+  Metrics(const std::vector<ModelSchema>& schemas, const Config& config);
+  ~Metrics();
+  Metrics(const Metrics&) = delete;
+  Metrics& operator=(const Metrics&) = delete;
+
+  // Per-event counters; `model` indexes the schemas. Out-of-range indexes are ignored.
+  void add_consumed(std::size_t model, std::uint64_t n);
+  void add_invalid(InvalidReason reason, std::uint64_t n = 1);
+  void add_late(std::size_t model, std::uint64_t n);
+  void add_dead_lettered(std::uint64_t n);
+
+  // One evaluation: drift gauges, alerts, retrain triggers, detector timings.
+  // A test that could not run leaves its gauges as they were; a report of a
+  // model that is not configured is ignored.
+  void record(const EvaluationReport& report);
+
+  void set_window_events(std::size_t model, std::uint64_t n);
+
+  // Kafka: lag per assigned partition (removed on revocation), delivery errors.
+  void set_consumer_lag(const std::string& topic, std::int32_t partition, std::int64_t lag);
+  void remove_consumer_lag(const std::string& topic, std::int32_t partition);
+  void add_delivery_errors(std::uint64_t n);
+
+  void set_ready(bool ready);
+
+  // The Prometheus text exposition of every metric.
+  std::string text() const;
+
+  const std::shared_ptr<prometheus::Registry>& registry() const { return registry_; }
+
+ private:
+  // The series of one (feature, test) of a model.
+  struct TestSeries {
+    std::string feature;  // a multivariate test's features joined by '+'
+    std::string test;
+    bool has_p_value = false;
+    prometheus::Gauge* detected = nullptr;
+    prometheus::Gauge* statistic = nullptr;  // created at the first successful run
+    prometheus::Gauge* p_value = nullptr;    // likewise, p-value tests only
+  };
+
+  struct ModelSeries {
+    std::string id;
+    prometheus::Counter* consumed = nullptr;
+    prometheus::Counter* late = nullptr;
+    prometheus::Counter* evaluations = nullptr;
+    prometheus::Counter* alerts_warning = nullptr;
+    prometheus::Counter* alerts_critical = nullptr;
+    prometheus::Counter* retrain_triggers = nullptr;
+    prometheus::Gauge* drifted_share = nullptr;
+    prometheus::Gauge* drift = nullptr;
+    prometheus::Gauge* last_evaluation = nullptr;
+    prometheus::Gauge* window_events = nullptr;
+    std::vector<std::vector<TestSeries>> columns;  // [column][test], as in the schema
+    std::vector<TestSeries> multivariate;
+  };
+
+  struct Families;  // the per-model families, registered once
+  void add_model(const Families& families, const ModelSchema& schema, const ModelConfig& model);
+  static TestSeries make_test_series(const Families& families, const std::string& model, std::string feature,
+                                     const std::string& test);
+  void record_test(const std::string& model, TestSeries& series, const TestResult& result, bool drift);
+  prometheus::Histogram* evaluation_histogram(std::string_view test);
+
+  std::shared_ptr<prometheus::Registry> registry_;
+
+  prometheus::Family<prometheus::Gauge>* statistic_family_ = nullptr;
+  prometheus::Family<prometheus::Gauge>* p_value_family_ = nullptr;
+  prometheus::Family<prometheus::Gauge>* consumer_lag_family_ = nullptr;
+  prometheus::Family<prometheus::Histogram>* evaluation_seconds_family_ = nullptr;
+
+  std::vector<ModelSeries> models_;
+  std::vector<prometheus::Counter*> invalid_;  // by InvalidReason
+  prometheus::Counter* dead_lettered_ = nullptr;
+  prometheus::Counter* delivery_errors_ = nullptr;
+  prometheus::Gauge* ready_ = nullptr;
+  std::map<std::string, prometheus::Histogram*, std::less<>> evaluation_seconds_;  // by test
+  std::map<std::pair<std::string, std::int32_t>, prometheus::Gauge*> consumer_lag_;
+};
+
+}  // namespace driftd
