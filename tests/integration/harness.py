@@ -1,0 +1,202 @@
+"""Processes and probes shared by the Kafka integration tests: the sandbox,
+driftd daemons, kafka_io.py as the independent client, HTTP scrapes.
+
+Everything runs for real over TCP on loopback. Waits poll an observable
+condition with a deadline; none sleeps a fixed time in the hope that
+something happened.
+"""
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+KAFKA_IO = os.path.join(HERE, "kafka_io.py")
+PYTHON = "/usr/bin/python3"
+
+# Group timing on the mock (STACK-NOTES): rebalances wait session.timeout.ms - 1 s.
+TEST_KAFKA_PROPERTIES = {"session.timeout.ms": "6000", "heartbeat.interval.ms": "500"}
+
+
+def fail(message):
+    print(f"FAIL: {message}", file=sys.stderr)
+    sys.exit(1)
+
+
+def check(condition, message):
+    if not condition:
+        fail(message)
+    print(f"ok: {message}")
+
+
+def wait_for(what, probe, timeout_s=60, every_s=0.2):
+    """Polls probe() until it returns a truthy value; fails the test after timeout_s."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = probe()
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            fail(f"timed out after {timeout_s} s waiting for {what}")
+        time.sleep(every_s)
+
+
+class Sandbox:
+    def __init__(self, driftd, topics, brokers=1):
+        self.process = subprocess.Popen([driftd, "kafka-sandbox", "--brokers", str(brokers), "--topics", topics],
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.bootstrap = self.process.stdout.readline().strip()
+        if not self.bootstrap:
+            fail("kafka-sandbox printed no bootstrap address")
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(timeout=10)
+
+
+def produce(bootstrap, topic, path, input_format="jsonl", partitions_by_key=True):
+    command = [PYTHON, KAFKA_IO, "produce", "--bootstrap", bootstrap, "--topic", topic, "--input", path,
+               "--input-format", input_format]
+    if partitions_by_key:
+        command.append("--partitions-by-key")
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    if result.returncode != 0:
+        fail(f"kafka_io.py produce: {result.stderr}")
+    return int(result.stdout.split()[0])
+
+
+def consume(bootstrap, topic, expect=None, idle_ms=3000, timeout_s=60, output_format="lines"):
+    """Reads the topic from the beginning; returns the lines kafka_io.py printed."""
+    command = [PYTHON, KAFKA_IO, "consume", "--bootstrap", bootstrap, "--topic", topic, "--idle-ms", str(idle_ms),
+               "--timeout-s", str(timeout_s), "--output-format", output_format]
+    if expect is not None:
+        command += ["--expect", str(expect)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=timeout_s + 30)
+    if result.returncode != 0:
+        fail(f"kafka_io.py consume {topic}: {result.stderr}")
+    return [line for line in result.stdout.split("\n") if line]
+
+
+def write_config(path, bootstrap, models, group="driftd-it", dead_letter=True, checkpoint="1s", extra_models=""):
+    """A driftd configuration over the sandbox with count windows 1000/250."""
+    properties = "".join(f"\n    {k}: \"{v}\"" for k, v in TEST_KAFKA_PROPERTIES.items())
+    text = f"""kafka:
+  bootstrap_servers: {bootstrap}
+  group_id: {group}
+  input_topics: [ml.events]
+  alert_topic: ml.drift.alerts
+  retrain_topic: ml.retrain.triggers
+  {"dead_letter_topic: ml.events.dlq" if dead_letter else ""}
+  connect_timeout: 10s
+  properties:{properties}
+http: {{listen: "127.0.0.1:0"}}
+state: {{dir: {os.path.dirname(path)}/state, checkpoint_interval: {checkpoint}}}
+input: {{max_bytes: 4096}}
+models:
+"""
+    for model in models:
+        text += f"""  - id: {model}
+    reference: {{path: {model}.csv}}
+    window: {{size: 1000, step: 250}}
+    features:
+      - {{name: x, type: numeric, tests: [ks, psi]}}
+      - {{name: y, type: numeric, tests: [ks, psi]}}
+      - {{name: c, type: categorical, tests: [chi2, psi]}}
+    alerting: {{min_consecutive: 1, cooldown: 10m}}
+    retrain: {{drifted_share: 0.3, cooldown: 6h}}
+"""
+    with open(path, "w") as f:
+        f.write(text + extra_models)
+
+
+class Daemon:
+    """`driftd run` in the background; its stderr goes to a log file."""
+
+    def __init__(self, driftd, config, name="driftd"):
+        self.log_path = tempfile.mktemp(prefix=f"{name}-", suffix=".log")
+        self.log = open(self.log_path, "w")
+        self.process = subprocess.Popen([driftd, "run", "--config", config], stdout=subprocess.DEVNULL,
+                                        stderr=self.log)
+        self.base = "http://" + wait_for("the metrics address in driftd's log", self._address, timeout_s=30)
+
+    def _address(self):
+        if self.process.poll() is not None:
+            fail(f"driftd exited with {self.process.returncode}: {self.log_text()}")
+        match = re.search(r"metrics at http://([0-9.:]+)/metrics", self.log_text())
+        return match.group(1) if match else None
+
+    def log_text(self):
+        with open(self.log_path) as f:
+            return f.read()
+
+    def get(self, path):
+        """(status, body) of GET path."""
+        try:
+            with urllib.request.urlopen(self.base + path, timeout=10) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode()
+
+    def status(self):
+        code, body = self.get("/v1/status")
+        if code != 200:
+            fail(f"/v1/status answered {code}")
+        return json.loads(body)
+
+    def metrics(self):
+        code, body = self.get("/metrics")
+        if code != 200:
+            fail(f"/metrics answered {code}")
+        return body
+
+    def metric(self, name, **labels):
+        """The value of one series, or None when /metrics does not hold it."""
+        return metric_value(self.metrics(), name, **labels)
+
+    def wait_messages(self, count, timeout_s=90):
+        wait_for(f"driftd to process {count} messages",
+                 lambda: self.status()["messages"] >= count, timeout_s=timeout_s)
+
+    def terminate(self, timeout_s=15):
+        """SIGTERM; returns the exit code and the seconds it took."""
+        start = time.monotonic()
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            code = self.process.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            fail(f"driftd did not exit within {timeout_s} s of SIGTERM")
+        return code, time.monotonic() - start
+
+    def kill(self):
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+def metric_value(text, name, **labels):
+    for line in text.split("\n"):
+        if not line.startswith(name):
+            continue
+        match = re.match(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)$", line)
+        if not match or match.group(1) != name:
+            continue
+        found = dict(re.findall(r'(\w+)="((?:[^"\\]|\\.)*)"', match.group(3) or ""))
+        if all(found.get(k) == v for k, v in labels.items()):
+            return float(match.group(4))
+    return None
+
+
+def replay(driftd, config, events):
+    result = subprocess.run([driftd, "replay", "--config", config, "--input", events], capture_output=True,
+                            text=True, timeout=300)
+    if result.returncode != 0:
+        fail(f"driftd replay: {result.stderr}")
+    return [line for line in result.stdout.split("\n") if line]
