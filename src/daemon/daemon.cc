@@ -1,5 +1,6 @@
 #include "daemon/daemon.h"
 
+#include <algorithm>
 #include <iostream>
 #include <stdexcept>
 
@@ -211,17 +212,19 @@ std::string Daemon::status_json(const std::vector<PartitionLag>& lags, bool read
     }
     out += '}';
   }
+  // Every partition we own, with its lag once librdkafka knows the high watermark.
   out += "],\"partitions\":[";
   bool first = true;
-  for (const PartitionLag& l : lags) {
+  for (const auto& [id, position] : positions_) {
     if (!first) out += ',';
     first = false;
     out += "{\"topic\":";
-    append_json_string(out, l.id.topic);
-    out += ",\"partition\":" + std::to_string(l.id.partition);
-    const auto it = positions_.find(l.id);
-    out += ",\"position\":" + std::to_string(it == positions_.end() ? -1 : it->second.next);
-    out += ",\"lag\":" + std::to_string(l.lag) + '}';
+    append_json_string(out, id.topic);
+    out += ",\"partition\":" + std::to_string(id.partition);
+    out += ",\"position\":" + std::to_string(position.next);
+    out += ",\"committed\":" + std::to_string(position.committed);
+    const auto lag = std::find_if(lags.begin(), lags.end(), [&](const PartitionLag& l) { return l.id == id; });
+    out += ",\"lag\":" + (lag == lags.end() ? std::string("null") : std::to_string(lag->lag)) + '}';
   }
   out += "]}";
   return out;
