@@ -12,7 +12,10 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr std::chrono::milliseconds kPollWait{100};
 constexpr std::chrono::seconds kStatusEvery{1};
-constexpr std::chrono::seconds kDeliveryTimeout{60};
+// How long a checkpoint waits for outputs to be delivered before it leaves
+// the commit to the next one; at shutdown, a little longer.
+constexpr std::chrono::milliseconds kCheckpointWait{1'000};
+constexpr std::chrono::milliseconds kShutdownWait{5'000};
 
 std::int64_t broker_timestamp(const RdKafka::Message& message) {
   const RdKafka::MessageTimestamp ts = message.timestamp();
@@ -51,12 +54,13 @@ void Daemon::run(const std::atomic<bool>& stop) {
   auto next_status = Clock::now();
   while (!stop.load()) {
     const auto batch = consumer_.poll_batch(config_.kafka.batch_size, kPollWait);
+    if (!failure_.empty()) throw std::runtime_error(failure_);
     for (const auto& message : batch) process(*message);
     consumed_since_status_ += batch.size();
     producer_.poll();
     const auto now = Clock::now();
     if (now >= next_checkpoint) {
-      checkpoint(true);
+      checkpoint(kCheckpointWait);
       next_checkpoint = now + config_.state.checkpoint_interval;
     }
     if (now >= next_status) {
@@ -64,7 +68,7 @@ void Daemon::run(const std::atomic<bool>& stop) {
       next_status = now + kStatusEvery;
     }
   }
-  checkpoint(true);
+  checkpoint(kShutdownWait);
   refresh_status();
   consumer_.close();  // revokes what we own through on_revoking: committed there
   status_.publish(status_json({}, false), false);
@@ -101,13 +105,18 @@ void Daemon::on_evaluation(const EvaluationReport& report) {
   if (observer_) observer_(report);
 }
 
-void Daemon::checkpoint(bool must_deliver) {
-  if (!producer_.flush(kDeliveryTimeout)) {
-    metrics_.add_delivery_errors(1);
-    const std::string problem = "alerts could not be delivered: " + producer_.last_error();
-    if (must_deliver) throw std::runtime_error(problem);
-    std::cerr << "driftd: " << problem << "; offsets not committed\n";
-    return;
+void Daemon::checkpoint(std::chrono::milliseconds wait) {
+  switch (producer_.flush(wait)) {
+    case OutputProducer::Flush::delivered:
+      break;
+    case OutputProducer::Flush::pending:
+      // The brokers are slow or away: commit at a later checkpoint.
+      std::cerr << "driftd: " << producer_.last_error() << "; offsets not committed yet\n";
+      return;
+    case OutputProducer::Flush::failed:
+      metrics_.add_delivery_errors(1);
+      throw std::runtime_error("alerts could not be delivered (" + producer_.last_error() +
+                               "); stopping without committing their events, which a restart reads again");
   }
   std::vector<PartitionOffset> offsets;
   for (const auto& [id, position] : positions_) {
@@ -132,8 +141,12 @@ void Daemon::on_assigned(const std::vector<PartitionId>& partitions) {
 }
 
 void Daemon::on_revoking(const std::vector<PartitionId>& partitions) {
-  // Delivery failures here are reported but cannot stop the rebalance.
-  checkpoint(false);
+  // Called from inside librdkafka: an exception must not unwind through it.
+  try {
+    checkpoint(kCheckpointWait);
+  } catch (const std::exception& e) {
+    failure_ = e.what();
+  }
   last_position_ = nullptr;
   for (const PartitionId& id : partitions) {
     positions_.erase(id);

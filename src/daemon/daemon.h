@@ -45,7 +45,7 @@ class Daemon final : private PartitionListener, private PipelineSink {
  private:
   bool wait_for_broker();
   void process(const RdKafka::Message& message);
-  void checkpoint(bool must_deliver);
+  void checkpoint(std::chrono::milliseconds wait);
   void refresh_status();
   std::vector<PartitionOffset> positions() const;
   std::string status_json(const std::vector<PartitionLag>& lags, bool ready) const;
@@ -70,6 +70,7 @@ class Daemon final : private PartitionListener, private PipelineSink {
   std::map<PartitionId, Position> positions_;  // the partitions assigned to us
   bool assigned_ = false;                      // the group has given us an assignment
   bool broker_ok_ = true;
+  std::string failure_;                        // a fatal error met inside a librdkafka callback
   std::uint64_t consumed_since_status_ = 0;
   const RdKafka::Message* current_ = nullptr;  // the message being processed, for dead letters
   Position* last_position_ = nullptr;          // messages come in runs from one partition

@@ -46,6 +46,9 @@ std::unique_ptr<RdKafka::Conf> producer_conf(const KafkaConfig& kafka) {
   // No duplicates from producer retries, and acks from all in-sync replicas.
   set_property(*conf, "enable.idempotence", "true");
   set_property(*conf, "linger.ms", "5");
+  // Outputs wait out a broker outage instead of being dropped after the
+  // default 5 minutes: their events' offsets stay uncommitted meanwhile.
+  set_property(*conf, "message.timeout.ms", "0");
   return with_user_properties(std::move(conf), kafka);
 }
 

@@ -67,13 +67,18 @@ void OutputProducer::dead_letter(const std::string& topic, const RdKafka::Messag
 
 void OutputProducer::poll() { producer_->poll(0); }
 
-bool OutputProducer::flush(std::chrono::milliseconds timeout) {
+OutputProducer::Flush OutputProducer::flush(std::chrono::milliseconds timeout) {
   const RdKafka::ErrorCode err = producer_->flush(int(timeout.count()));
-  const bool delivered = err == RdKafka::ERR_NO_ERROR && reports_->failed_since_flush == 0;
-  if (err != RdKafka::ERR_NO_ERROR) last_error_ = "flush: " + RdKafka::err2str(err);
-  if (reports_->failed_since_flush > 0) last_error_ = "delivery failed: " + reports_->last_error;
-  reports_->failed_since_flush = 0;
-  return delivered;
+  if (reports_->failed_since_flush > 0) {
+    last_error_ = "delivery failed: " + reports_->last_error;
+    reports_->failed_since_flush = 0;
+    return Flush::failed;
+  }
+  if (err != RdKafka::ERR_NO_ERROR) {
+    last_error_ = "not delivered yet: " + RdKafka::err2str(err);
+    return Flush::pending;
+  }
+  return Flush::delivered;
 }
 
 bool OutputProducer::reachable(std::chrono::milliseconds timeout) {

@@ -33,9 +33,13 @@ class OutputProducer {
   // Serves delivery reports without waiting.
   void poll();
 
-  // Waits up to `timeout` for every queued message to be delivered. True
-  // when all were, and none failed since the previous flush.
-  bool flush(std::chrono::milliseconds timeout);
+  enum class Flush {
+    delivered,  // everything queued so far is on the brokers
+    pending,    // not yet (e.g. the brokers are away): retried later, nothing lost
+    failed,     // a message was rejected for good since the previous flush
+  };
+  // Waits up to `timeout` for every queued message to be delivered.
+  Flush flush(std::chrono::milliseconds timeout);
 
   // Is any broker answering? Asks for metadata, waiting at most `timeout`.
   bool reachable(std::chrono::milliseconds timeout);
