@@ -49,7 +49,9 @@ Response make_response(unsigned status, std::string_view content_type, std::stri
   Response res;
   res.result(status);
   res.set(http::field::server, "driftd/" DRIFTD_VERSION);
-  if (!content_type.empty()) res.set(http::field::content_type, beast::string_view(content_type.data(), content_type.size()));
+  if (!content_type.empty()) {
+    res.set(http::field::content_type, beast::string_view(content_type.data(), content_type.size()));
+  }
   if (head) {
     res.content_length(body.size());  // what GET would send, without sending it
   } else {
@@ -89,7 +91,7 @@ class Session : public std::enable_shared_from_this<Session> {
       return write(make_response(413, "text/plain; charset=utf-8", "request too large\n", false), false);
     }
     if (ec == http::error::end_of_stream || ec == http::error::partial_message) return close();
-    if (ec.category() == beast::http::make_error_code(http::error::bad_method).category()) {
+    if (ec.category() == http::make_error_code(http::error::bad_method).category()) {  // a malformed request
       return write(make_response(400, "text/plain; charset=utf-8", "bad request\n", false), false);
     }
     if (ec) return close();  // timeout, reset, cancelled: no one to answer
@@ -149,8 +151,10 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   std::shared_ptr<ServerState> server_;
   beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;  // fresh for each request
-  Response response_;  // kept alive until written
+  // Fresh for each request.
+  std::optional<http::request_parser<http::string_body>> parser_;
+  // Lives until written.
+  Response response_;
   std::array<char, 1024> discarded_;
 };
 

@@ -26,8 +26,7 @@ constexpr InvalidReason kInvalidReasons[] = {
 
 // From a cheap categorical test (~10 µs) to an MMD over thousands of points (seconds).
 const Histogram::BucketBoundaries kEvaluationBuckets = {
-    1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 0.01,
-    0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+    1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
 };
 
 std::string joined(const std::vector<std::string>& features) {
@@ -77,10 +76,11 @@ Metrics::Metrics(const std::vector<ModelSchema>& schemas, const Config& config)
     : registry_(std::make_shared<prometheus::Registry>()) {
   prometheus::Registry& r = *registry_;
 
-  auto& invalid = prometheus::BuildCounter()
-                      .Name("driftd_events_invalid_total")
-                      .Help("Messages that were not valid events, by reason; they are skipped (and dead-lettered when configured).")
-                      .Register(r);
+  auto& invalid =
+      prometheus::BuildCounter()
+          .Name("driftd_events_invalid_total")
+          .Help("Messages that were not valid events, by reason; they are skipped (and dead-lettered when configured).")
+          .Register(r);
   invalid_.assign(std::size(kInvalidReasons) + 1, nullptr);
   for (const InvalidReason reason : kInvalidReasons) {
     invalid_[static_cast<std::size_t>(reason)] = &invalid.Add({{"reason", std::string(reason_name(reason))}});
@@ -135,14 +135,18 @@ Metrics::Metrics(const std::vector<ModelSchema>& schemas, const Config& config)
       .late = counter("driftd_events_late_total",
                       "Events dropped because they arrived after their time window was evaluated."),
       .evaluations = counter("driftd_evaluations_total", "Evaluations of a model's current window."),
-      .alerts = counter("driftd_alerts_total", "Drift alerts that fired, by severity (critical when the whole model drifted)."),
+      .alerts = counter("driftd_alerts_total",
+                        "Drift alerts that fired, by severity (critical when the whole model drifted)."),
       .retrain_triggers = counter("driftd_retrain_triggers_total", "Retraining triggers sent."),
-      .drifted_share = gauge("driftd_model_drifted_share", "Share of the model's features that drifted at the last evaluation."),
+      .drifted_share =
+          gauge("driftd_model_drifted_share", "Share of the model's features that drifted at the last evaluation."),
       .drift = gauge("driftd_model_drift", "1 when the model drifted as a whole at the last evaluation, else 0."),
-      .last_evaluation = gauge("driftd_last_evaluation_timestamp_seconds",
-                               "Event time of the end of the last evaluated window, in Unix seconds (0: never evaluated)."),
+      .last_evaluation =
+          gauge("driftd_last_evaluation_timestamp_seconds",
+                "Event time of the end of the last evaluated window, in Unix seconds (0: never evaluated)."),
       .window_events = gauge("driftd_window_events", "Events in the model's current window."),
-      .detected = gauge("driftd_drift_detected", "1 when a drift test detected drift at its last successful evaluation, else 0."),
+      .detected = gauge("driftd_drift_detected",
+                        "1 when a drift test detected drift at its last successful evaluation, else 0."),
   };
   for (std::size_t m = 0; m < schemas.size() && m < config.models.size(); ++m) {
     add_model(families, schemas[m], config.models[m]);
@@ -227,7 +231,8 @@ void Metrics::record_test(const std::string& model, TestSeries& series, const Te
 
 void Metrics::record(const EvaluationReport& report) {
   if (report.schema == nullptr) return;
-  const auto it = std::find_if(models_.begin(), models_.end(), [&](const ModelSeries& s) { return s.id == report.schema->id; });
+  const auto it =
+      std::find_if(models_.begin(), models_.end(), [&](const ModelSeries& s) { return s.id == report.schema->id; });
   if (it == models_.end()) return;
   ModelSeries& s = *it;
 

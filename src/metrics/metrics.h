@@ -45,6 +45,7 @@ class Metrics {
   static constexpr std::string_view kContentType = "text/plain; version=0.0.4; charset=utf-8";
 
   // `schemas` are model_schemas(config): model indexes below refer to them.
+  // Names are copied; neither argument needs to outlive the Metrics.
   Metrics(const std::vector<ModelSchema>& schemas, const Config& config);
   ~Metrics();
   Metrics(const Metrics&) = delete;
