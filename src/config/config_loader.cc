@@ -27,7 +27,10 @@ std::optional<Millis> parse_duration(std::string_view text) {
   else if (unit == "h") millis_per_unit = 3600e3;
   else if (unit == "d") millis_per_unit = 86400e3;
   else return std::nullopt;
-  return Millis(std::int64_t(std::llround(amount * millis_per_unit)));
+  // Beyond int64 milliseconds (~292 million years) llround's result is unspecified (LLONG_MIN here).
+  const double millis = std::round(amount * millis_per_unit);
+  if (!(millis < 9223372036854775808.0)) return std::nullopt;
+  return Millis(std::int64_t(millis));
 }
 
 namespace {
@@ -48,7 +51,7 @@ class Field {
   void expect_keys(std::initializer_list<std::string_view> allowed) const {
     if (!node_.IsMap()) fail("expected a mapping");
     for (const auto& entry : node_) {
-      const auto name = entry.first.as<std::string>();
+      const auto name = key_name(entry.first);
       if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
         std::string known;
         for (const auto k : allowed) known += (known.empty() ? "" : ", ") + std::string(k);
@@ -126,7 +129,7 @@ class Field {
     if (!node_.IsMap()) fail("expected a mapping");
     std::vector<std::pair<std::string, Field>> out;
     for (const auto& entry : node_) {
-      const auto name = entry.first.as<std::string>();
+      const auto name = key_name(entry.first);
       out.emplace_back(name, Field(file_, entry.second, join(name)));
     }
     return out;
@@ -140,6 +143,15 @@ class Field {
 
  private:
   std::string join(const std::string& name) const { return key_.empty() ? name : key_ + "." + name; }
+  // A mapping's key as text; YAML allows lists and mappings as keys (`[a, b]: 1`), we do not.
+  std::string key_name(const YAML::Node& key) const {
+    if (key.IsNull()) return "null";
+    if (!key.IsScalar()) {
+      throw InputError(file_, std::uint64_t(key.Mark().line + 1), key_, "expected a text key, found a " +
+                       std::string(key.IsSequence() ? "list" : "mapping"));
+    }
+    return key.Scalar();
+  }
   std::string scalar_or_kind() const {
     if (node_.IsScalar()) return node_.Scalar();
     return node_.IsSequence() ? "a list" : "a mapping";

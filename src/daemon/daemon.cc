@@ -16,6 +16,10 @@ constexpr std::chrono::seconds kStatusEvery{1};
 // the commit to the next one; at shutdown, a little longer.
 constexpr std::chrono::milliseconds kCheckpointWait{1'000};
 constexpr std::chrono::milliseconds kShutdownWait{5'000};
+// The output topics' tail read after partitions move in: at least every
+// output a checkpoint interval can produce, per partition.
+constexpr std::size_t kLedgerTail = 10'000;
+constexpr std::chrono::seconds kLedgerTimeout{30};
 
 std::int64_t broker_timestamp(const RdKafka::Message& message) {
   const RdKafka::MessageTimestamp ts = message.timestamp();
@@ -35,6 +39,7 @@ Daemon::Daemon(const Config& config, Metrics& metrics, StatusBoard& status)
   reported_.consumed.assign(config.models.size(), 0);
   reported_.late.assign(config.models.size(), 0);
   last_evaluation_.resize(config.models.size());
+  model_partition_.resize(config.models.size());
 }
 
 bool Daemon::wait_for_broker() {
@@ -55,6 +60,10 @@ void Daemon::run(const std::atomic<bool>& stop) {
   while (!stop.load()) {
     const auto batch = consumer_.poll_batch(config_.kafka.batch_size, kPollWait);
     if (!failure_.empty()) throw std::runtime_error(failure_);
+    if (ledger_stale_ && assigned_) {
+      ledger_.load(config_.kafka, kLedgerTail, kLedgerTimeout);
+      ledger_stale_ = false;
+    }
     for (const auto& message : batch) process(*message);
     consumed_since_status_ += batch.size();
     producer_.poll();
@@ -76,29 +85,49 @@ void Daemon::run(const std::atomic<bool>& stop) {
 }
 
 void Daemon::process(const RdKafka::Message& message) {
-  current_ = &message;
-  pipeline_.process(std::string_view(static_cast<const char*>(message.payload()), message.len()),
-                    broker_timestamp(message), *this);
-  current_ = nullptr;
   if (last_position_ == nullptr || last_id_.partition != message.partition() ||
       last_id_.topic != message.topic_name()) {
     last_id_ = {message.topic_name(), message.partition()};
     last_position_ = &positions_[last_id_];
   }
+  const Pipeline::Mode mode = message.offset() < last_position_->replay_until ? Pipeline::Mode::replay
+                                                                               : Pipeline::Mode::live;
+  current_ = &message;
+  const std::size_t model = pipeline_.process(
+      std::string_view(static_cast<const char*>(message.payload()), message.len()), broker_timestamp(message),
+      *this, mode);
+  current_ = nullptr;
+  if (model != Pipeline::kNoModel && model_partition_[model] != last_id_) model_partition_[model] = last_id_;
   last_position_->next = message.offset() + 1;
 }
 
 void Daemon::on_invalid(std::string_view /*message*/, InvalidReason reason) {
   metrics_.add_invalid(reason);
   if (config_.kafka.dead_letter_topic.empty() || current_ == nullptr) return;
+  std::string id = OutputLedger::dead_letter_id(current_->topic_name(), current_->partition(), current_->offset());
+  if (ledger_.contains(id)) {
+    metrics_.add_duplicates_suppressed(1);
+    return;
+  }
   producer_.dead_letter(config_.kafka.dead_letter_topic, *current_, reason);
+  ledger_.remember(std::move(id));
   metrics_.add_dead_lettered(1);
 }
 
 void Daemon::on_evaluation(const EvaluationReport& report) {
   const std::string& model = report.schema->id;
-  for (const Alert& alert : report.output.alerts) producer_.send(config_.kafka.alert_topic, model, alert_json(alert));
-  if (report.output.retrain) producer_.send(config_.kafka.retrain_topic, model, retrain_json(*report.output.retrain));
+  const auto publish = [&](const std::string& topic, const std::string& id, const std::string& json) {
+    if (ledger_.contains(id)) {
+      metrics_.add_duplicates_suppressed(1);
+      return;
+    }
+    producer_.send(topic, model, json);
+    ledger_.remember(id);
+  };
+  for (const Alert& alert : report.output.alerts) publish(config_.kafka.alert_topic, alert.alert_id, alert_json(alert));
+  if (const auto& trigger = report.output.retrain) {
+    publish(config_.kafka.retrain_topic, trigger->trigger_id, retrain_json(*trigger));
+  }
   metrics_.record(report);
   const std::size_t model_index = std::size_t(report.schema - pipeline_.schemas().data());
   last_evaluation_[model_index] = LastEvaluation{report.window, report.decision.drift, report.decision.drifted_share};
@@ -135,9 +164,20 @@ void Daemon::checkpoint(std::chrono::milliseconds wait) {
   }
 }
 
-void Daemon::on_assigned(const std::vector<PartitionId>& partitions) {
+void Daemon::on_assigned(const std::vector<PartitionOffset>& partitions) {
   assigned_ = true;
-  for (const PartitionId& id : partitions) positions_.try_emplace(id);
+  ledger_stale_ = true;
+  last_position_ = nullptr;
+  for (const PartitionOffset& p : partitions) {
+    positions_[p.id] = Position{.next = -1, .committed = p.offset, .replay_until = p.offset};
+    // Its models are rebuilt from the partition's start: forget what they had.
+    for (std::size_t m = 0; m < model_partition_.size(); ++m) {
+      if (model_partition_[m] == p.id) {
+        pipeline_.reset_model(m);
+        last_evaluation_[m].reset();
+      }
+    }
+  }
 }
 
 void Daemon::on_revoking(const std::vector<PartitionId>& partitions) {
@@ -171,6 +211,7 @@ void Daemon::refresh_status() {
     metrics_.add_late(m, counters.late[m] - reported_.late[m]);
     metrics_.set_window_events(m, pipeline_.monitor(m).window_events());
   }
+  metrics_.add_replayed(counters.replayed - reported_.replayed);
   reported_ = counters;
 
   const std::vector<PartitionLag> lags = consumer_.lag(positions());
@@ -179,7 +220,9 @@ void Daemon::refresh_status() {
     metrics_.set_consumer_lag(l.id.topic, l.id.partition, l.lag);
     total_lag += l.lag;
   }
-  const bool ready = assigned_ && broker_ok_ && std::uint64_t(total_lag) <= config_.http.ready_max_lag;
+  const bool replaying = std::any_of(positions_.begin(), positions_.end(),
+                                     [](const auto& entry) { return entry.second.replaying(); });
+  const bool ready = assigned_ && broker_ok_ && !replaying && std::uint64_t(total_lag) <= config_.http.ready_max_lag;
   metrics_.set_ready(ready);
   status_.publish(status_json(lags, ready), ready);
 }
@@ -193,6 +236,7 @@ std::string Daemon::status_json(const std::vector<PartitionLag>& lags, bool read
   out += ",\"broker_reachable\":";
   out += broker_ok_ ? "true" : "false";
   out += ",\"messages\":" + std::to_string(counters.messages);
+  out += ",\"replayed\":" + std::to_string(counters.replayed);
   std::uint64_t invalid = 0;
   for (const auto n : counters.invalid) invalid += n;
   out += ",\"invalid\":" + std::to_string(invalid);
@@ -236,6 +280,8 @@ std::string Daemon::status_json(const std::vector<PartitionLag>& lags, bool read
     out += ",\"partition\":" + std::to_string(id.partition);
     out += ",\"position\":" + std::to_string(position.next);
     out += ",\"committed\":" + std::to_string(position.committed);
+    out += ",\"replaying\":";
+    out += position.replaying() ? "true" : "false";
     const auto lag = std::find_if(lags.begin(), lags.end(), [&](const PartitionLag& l) { return l.id == id; });
     out += ",\"lag\":" + (lag == lags.end() ? std::string("null") : std::to_string(lag->lag)) + '}';
   }

@@ -1,13 +1,18 @@
 // `driftd run` without its process plumbing: Kafka in, the streaming
-// pipeline, alerts, retrain triggers and dead letters out, offsets committed
-// once what they caused is delivered.
+// pipeline, alerts, retrain triggers and dead letters out.
 //
 // Single-threaded: run() drives everything on the calling thread; metrics
 // and the status board are the only things other threads read.
 //
-// Offsets are committed at every checkpoint (each `state.checkpoint_interval`,
-// on revocation and on shutdown) after the producer has flushed, so a
-// committed event's alerts are on their topics: at-least-once output.
+// State is the log. Offsets are committed at every checkpoint (each
+// `state.checkpoint_interval`, on revocation and on shutdown) once the
+// producer has delivered everything queued, so a committed event's outputs
+// are on their topics. A partition assigned to us — at start, or moved from
+// another instance — is read from its start: messages before the committed
+// offset are replayed (windows, references and alert lifecycles rebuilt
+// exactly, nothing published or counted as consumed), the rest is live.
+// Live outputs whose deterministic ids the output topics already hold (a
+// crash came between publishing and committing) are not sent again.
 #pragma once
 
 #include <atomic>
@@ -19,6 +24,7 @@
 #include "daemon/status_board.h"
 #include "driftd/config.h"
 #include "kafka/event_consumer.h"
+#include "kafka/output_ledger.h"
 #include "kafka/output_producer.h"
 #include "metrics/metrics.h"
 #include "route/pipeline.h"
@@ -50,7 +56,7 @@ class Daemon final : private PartitionListener, private PipelineSink {
   std::vector<PartitionOffset> positions() const;
   std::string status_json(const std::vector<PartitionLag>& lags, bool ready) const;
 
-  void on_assigned(const std::vector<PartitionId>& partitions) override;
+  void on_assigned(const std::vector<PartitionOffset>& partitions) override;
   void on_revoking(const std::vector<PartitionId>& partitions) override;
   void on_invalid(std::string_view message, InvalidReason reason) override;
   void on_evaluation(const EvaluationReport& report) override;
@@ -64,11 +70,16 @@ class Daemon final : private PartitionListener, private PipelineSink {
   std::function<void(const EvaluationReport&)> observer_;
 
   struct Position {
-    std::int64_t next = -1;       // one past the last processed message; -1: none yet
-    std::int64_t committed = -1;  // what the group has stored
+    std::int64_t next = -1;          // one past the last processed message; -1: none yet
+    std::int64_t committed = -1;     // what the group has stored
+    std::int64_t replay_until = -1;  // messages before this offset are replayed
+    bool replaying() const { return next < replay_until; }
   };
   std::map<PartitionId, Position> positions_;  // the partitions assigned to us
   bool assigned_ = false;                      // the group has given us an assignment
+  bool ledger_stale_ = true;                   // partitions moved in: read the output topics again
+  OutputLedger ledger_;
+  std::vector<std::optional<PartitionId>> model_partition_;  // where each model's events come from
   bool broker_ok_ = true;
   std::string failure_;                        // a fatal error met inside a librdkafka callback
   std::uint64_t consumed_since_status_ = 0;

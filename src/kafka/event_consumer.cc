@@ -8,10 +8,31 @@
 namespace driftd {
 namespace {
 
+constexpr int kCommittedTimeoutMs = 10'000;
+
 std::vector<PartitionId> ids_of(const std::vector<RdKafka::TopicPartition*>& partitions) {
   std::vector<PartitionId> ids;
   for (const RdKafka::TopicPartition* p : partitions) ids.push_back({p->topic(), p->partition()});
   return ids;
+}
+
+// The group's committed offsets of `partitions` (-1 where there is none).
+// Asked of the broker: a partition moving in was committed by its last owner.
+std::vector<PartitionOffset> committed(RdKafka::KafkaConsumer* consumer,
+                                       const std::vector<RdKafka::TopicPartition*>& partitions) {
+  std::vector<PartitionOffset> out;
+  const RdKafka::ErrorCode err = consumer->committed(const_cast<std::vector<RdKafka::TopicPartition*>&>(partitions),
+                                                     kCommittedTimeoutMs);
+  for (const RdKafka::TopicPartition* p : partitions) {
+    const bool known = err == RdKafka::ERR_NO_ERROR && p->err() == RdKafka::ERR_NO_ERROR && p->offset() >= 0;
+    out.push_back({{p->topic(), p->partition()}, known ? p->offset() : -1});
+  }
+  if (err != RdKafka::ERR_NO_ERROR) {
+    // Without the committed offset everything re-read is treated as new:
+    // the output ledger still keeps it from being published twice.
+    std::cerr << "driftd: committed offsets unavailable: " << RdKafka::err2str(err) << "\n";
+  }
+  return out;
 }
 
 struct OwnedPartitions {
@@ -33,7 +54,8 @@ class EventConsumer::Rebalance final : public RdKafka::RebalanceCb {
     RdKafka::Error* error = nullptr;
     RdKafka::ErrorCode code = RdKafka::ERR_NO_ERROR;
     if (err == RdKafka::ERR__ASSIGN_PARTITIONS) {
-      listener_.on_assigned(ids_of(partitions));
+      listener_.on_assigned(committed(consumer, partitions));
+      for (RdKafka::TopicPartition* p : partitions) p->set_offset(RdKafka::Topic::OFFSET_BEGINNING);
       if (cooperative) {
         error = consumer->incremental_assign(partitions);
       } else {

@@ -1,7 +1,8 @@
 // The input side of `driftd run`: a librdkafka KafkaConsumer in a consumer
 // group over the input topics. Takes messages in batches, reports partition
-// assignment and revocation to a listener before they take effect, commits
-// the offsets it is given, and reads the consumer lag.
+// assignment (with the committed offsets) and revocation to a listener
+// before they take effect, reads every assigned partition from its start,
+// commits the offsets it is given, and reads the consumer lag.
 #pragma once
 
 #include <librdkafka/rdkafkacpp.h>
@@ -36,7 +37,10 @@ struct PartitionLag {
 class PartitionListener {
  public:
   virtual ~PartitionListener() = default;
-  virtual void on_assigned(const std::vector<PartitionId>& partitions) = 0;
+  // Each partition with the group's committed offset (-1: none). Assigned
+  // partitions are read from their start: the log before the committed
+  // offset is what rebuilds the windows (see Daemon).
+  virtual void on_assigned(const std::vector<PartitionOffset>& partitions) = 0;
   // Still owned while this runs: the last moment to commit their offsets.
   virtual void on_revoking(const std::vector<PartitionId>& partitions) = 0;
 };

@@ -90,6 +90,16 @@ Metrics::Metrics(const std::vector<ModelSchema>& schemas, const Config& config)
                         .Help("Invalid messages copied to the dead-letter topic.")
                         .Register(r)
                         .Add({});
+  replayed_ = &prometheus::BuildCounter()
+                   .Name("driftd_events_replayed_total")
+                   .Help("Messages re-read from before the committed offset to rebuild windows (not counted as consumed).")
+                   .Register(r)
+                   .Add({});
+  duplicates_suppressed_ = &prometheus::BuildCounter()
+                               .Name("driftd_outputs_suppressed_total")
+                               .Help("Alerts, retrain triggers and dead letters not sent again: already on their topics.")
+                               .Register(r)
+                               .Add({});
   delivery_errors_ = &prometheus::BuildCounter()
                           .Name("driftd_kafka_delivery_errors_total")
                           .Help("Messages (alerts, retrain triggers, dead letters) Kafka failed to deliver.")
@@ -216,6 +226,8 @@ void Metrics::add_late(std::size_t model, std::uint64_t n) {
 }
 
 void Metrics::add_dead_lettered(std::uint64_t n) { dead_lettered_->Increment(static_cast<double>(n)); }
+void Metrics::add_replayed(std::uint64_t n) { replayed_->Increment(static_cast<double>(n)); }
+void Metrics::add_duplicates_suppressed(std::uint64_t n) { duplicates_suppressed_->Increment(static_cast<double>(n)); }
 
 void Metrics::record_test(const std::string& model, TestSeries& series, const TestResult& result, bool drift) {
   if (!result.ok() || result.test != series.test) return;

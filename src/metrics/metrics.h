@@ -56,6 +56,10 @@ class Metrics {
   void add_invalid(InvalidReason reason, std::uint64_t n = 1);
   void add_late(std::size_t model, std::uint64_t n);
   void add_dead_lettered(std::uint64_t n);
+  // Messages re-read to rebuild windows after a restart or a partition move.
+  void add_replayed(std::uint64_t n);
+  // Outputs not sent because the output topics already held them.
+  void add_duplicates_suppressed(std::uint64_t n);
 
   // One evaluation: drift gauges, alerts, retrain triggers, detector timings.
   // A test that could not run leaves its gauges as they were; a report of a
@@ -120,6 +124,8 @@ class Metrics {
   std::vector<ModelSeries> models_;
   std::vector<prometheus::Counter*> invalid_;  // by InvalidReason
   prometheus::Counter* dead_lettered_ = nullptr;
+  prometheus::Counter* replayed_ = nullptr;
+  prometheus::Counter* duplicates_suppressed_ = nullptr;
   prometheus::Counter* delivery_errors_ = nullptr;
   prometheus::Gauge* ready_ = nullptr;
   std::map<std::string, prometheus::Histogram*, std::less<>> evaluation_seconds_;  // by test

@@ -26,7 +26,8 @@ class PipelineSink {
 };
 
 struct PipelineCounters {
-  std::uint64_t messages = 0;
+  std::uint64_t messages = 0;              // live messages, valid or not
+  std::uint64_t replayed = 0;              // messages re-read to rebuild state (not in the counts below)
   std::array<std::uint64_t, 8> invalid{};  // by InvalidReason
   std::vector<std::uint64_t> consumed;     // valid events, per model
   std::vector<std::uint64_t> late;         // dropped by time windows, per model
@@ -41,16 +42,32 @@ class Pipeline {
   // `config` must outlive the pipeline (the monitors keep references into it).
   explicit Pipeline(const Config& config);
 
+  // How a message is processed. `replay` rebuilds state from messages whose
+  // effect is already out (re-read after a restart or a partition move): it
+  // evaluates and advances the alert lifecycle exactly as live processing
+  // does, but tells the sink nothing and counts the message only as replayed.
+  enum class Mode { live, replay };
+
   // Decodes and processes one message; `fallback_ts_ms` is the event time
-  // for an event without one.
-  void process(std::string_view message, std::int64_t fallback_ts_ms, PipelineSink& sink);
+  // for an event without one. Returns the model it went to, or kNoModel for
+  // an invalid message.
+  std::size_t process(std::string_view message, std::int64_t fallback_ts_ms, PipelineSink& sink,
+                      Mode mode = Mode::live);
+  static constexpr std::size_t kNoModel = static_cast<std::size_t>(-1);
+
+  // Forgets everything model `model` has seen: its window, a from_stream
+  // reference, its alert lifecycle. For a model whose events are about to be
+  // read again from the start of their partition.
+  void reset_model(std::size_t model);
 
   const PipelineCounters& counters() const { return counters_; }
   const std::vector<ModelSchema>& schemas() const { return schemas_; }
   const ModelMonitor& monitor(std::size_t model) const { return *monitors_[model]; }
 
  private:
+  const Config& config_;
   std::vector<ModelSchema> schemas_;
+  std::vector<std::optional<ReferenceData>> references_;  // from files; kept for reset_model()
   EventDecoder decoder_;
   std::vector<std::unique_ptr<ModelMonitor>> monitors_;
   DecodedEvent event_;

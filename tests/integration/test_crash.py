@@ -1,0 +1,102 @@
+#!/usr/bin/python3
+"""Crash test (SPEC §7): `driftd run` is killed with SIGKILL at random
+points while it consumes a stream with drift, and restarted each time,
+while a producer keeps sending. At the end the alerts and retrain triggers
+on their topics equal `driftd replay` on the same events — none missing,
+none twice, none extra — and the last instance's counters account for every
+message (replayed to rebuild state + consumed live = all).
+
+usage: test_crash.py DRIFTD [KILLS]
+"""
+import base64
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+from kafka import KafkaProducer
+
+import harness
+from harness import check
+
+driftd = sys.argv[1]
+kills = int(sys.argv[2]) if len(sys.argv) > 2 else 10
+rng = random.Random(20261201)
+work = tempfile.mkdtemp(prefix="driftd-it-crash-")
+subprocess.run([harness.PYTHON, os.path.join(harness.HERE, "make_stream.py"), work, "--events", "5000",
+                "--onset", "1500", "--drift-end", "3000", "--invalid-every", "97"], check=True)
+with open(os.path.join(work, "messages.b64")) as f:
+    messages = [base64.b64decode(line) for line in f]
+config = os.path.join(work, "driftd.yaml")
+PARTITION = {b"drifty": 0, b"steady": 1}
+
+
+def send_all(bootstrap, done, rate):
+    """Each model on its own partition (as keying by model id does); invalid
+    messages on the other two. Paced so that the daemons die mid-stream."""
+    producer = KafkaProducer(bootstrap_servers=bootstrap, api_version=(2, 5, 0), linger_ms=5)
+    start = time.monotonic()
+    for i, message in enumerate(messages):
+        model = next((m for m in PARTITION if b'"model_id":"' + m + b'"' in message[:40]), None)
+        partition = PARTITION[model] if model else 2 + i % 2
+        producer.send("ml.events", value=message, key=model, partition=partition)
+        delay = start + (i + 1) / rate - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+    producer.flush()
+    done.set()
+
+
+sandbox = harness.Sandbox(driftd, "ml.events:4,ml.drift.alerts:1,ml.retrain.triggers:1,ml.events.dlq:1")
+daemon = None
+try:
+    harness.write_config(config, sandbox.bootstrap, ["drifty", "steady"], group="driftd-it-crash", checkpoint="500ms")
+    expected = harness.replay(driftd, config, os.path.join(work, "events.jsonl"))
+    check(len(expected) > 2, f"replay gives {len(expected)} alerts and triggers")
+
+    produced = threading.Event()
+    # Paced so that the kills land while messages still arrive: a restart
+    # takes ~10 s (the group waits out the killed member's session).
+    rate = len(messages) / (kills * 12 + 20)
+    producer = threading.Thread(target=send_all, args=(sandbox.bootstrap, produced, rate), daemon=True)
+    producer.start()
+    killed_at = []
+    for k in range(kills):
+        daemon = harness.Daemon(driftd, config, name=f"driftd-crash-{k}")
+        harness.wait_for("the daemon to start consuming",
+                         lambda: daemon.status()["messages"] + daemon.status()["replayed"] > 0, timeout_s=60)
+        time.sleep(rng.uniform(0.0, 1.5))
+        status = daemon.status()
+        daemon.kill()
+        killed_at.append((status["messages"] + status["replayed"], not produced.is_set()))
+        daemon = None
+    check(sum(1 for _, producing in killed_at if producing) >= kills // 2,
+          f"SIGKILL {kills} times, at (messages seen, producer still sending): {killed_at}")
+
+    produced.wait(timeout=300)
+    daemon = harness.Daemon(driftd, config, name="driftd-crash-final")
+    total = len(messages)
+    harness.wait_for("the last instance to account for every message",
+                     lambda: daemon.status()["messages"] + daemon.status()["replayed"] >= total, timeout_s=120)
+    status = daemon.status()
+    check(status["messages"] + status["replayed"] == total,
+          f"replayed {status['replayed']} + consumed {status['messages']} = the {total} messages sent")
+
+    outputs = harness.consume(sandbox.bootstrap, "ml.drift.alerts", idle_ms=3000, timeout_s=30)
+    outputs += harness.consume(sandbox.bootstrap, "ml.retrain.triggers", idle_ms=3000, timeout_s=30)
+    check(len(outputs) == len(set(outputs)), f"no alert or trigger twice among {len(outputs)}")
+    for model in ("drifty", "steady"):
+        got = [line for line in outputs if f'"model_id":"{model}"' in line]
+        want = [line for line in expected if f'"model_id":"{model}"' in line]
+        check(sorted(got) == sorted(want), f"{model}: the {len(got)} outputs on Kafka equal replay's {len(want)}")
+    code, _ = daemon.terminate()
+    check(code == 0, "the last instance exits 0 on SIGTERM")
+    daemon = None
+finally:
+    if daemon:
+        daemon.kill()
+    sandbox.stop()
+print("PASS")
