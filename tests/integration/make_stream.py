@@ -10,7 +10,7 @@ Writes into OUTDIR:
                            mixed in), one base64 line each (kafka_io.py b64lines)
   invalid.json             the injected invalid messages: [{"b64", "reason"}]
 
-Model `drifty` shifts feature x by one standard deviation from its K-th event
+Model `drifty` (or those named by --drifting) shifts feature x by one standard deviation from its K-th event
 (until --drift-end, if given); `steady` never changes. Every J-th message is invalid, cycling through the
 reasons driftd must recognise (SPEC §2).
 """
@@ -34,8 +34,8 @@ INVALID = [  # (reason, message bytes) — {ts} is filled in
 ]
 
 
-def event(rng, model, i, onset, end, ts):
-    shift = 1.0 if model == "drifty" and onset <= i < end else 0.0
+def event(rng, model, i, onset, end, drifting, ts):
+    shift = 1.0 if model in drifting and onset <= i < end else 0.0
     return {"model_id": model, "ts": ts,
             "features": {"x": round(rng.gauss(shift, 1.0), 6), "y": round(rng.gauss(0.0, 1.0), 6),
                          "c": rng.choice("abcd")}}
@@ -58,6 +58,7 @@ def main():
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--start-ts", type=int, default=1763800000000)
     parser.add_argument("--models", default="drifty,steady")
+    parser.add_argument("--drifting", default="drifty", help="the models that drift, comma-separated")
     args = parser.parse_args()
 
     rng = random.Random(args.seed)
@@ -73,7 +74,7 @@ def main():
         for i in range(args.events):
             for model in models:
                 ts = args.start_ts + (i * len(models) + models.index(model)) * 100
-                line = json.dumps(event(rng, model, i, args.onset, args.drift_end or args.events, ts), separators=(",", ":"))
+                line = json.dumps(event(rng, model, i, args.onset, args.drift_end or args.events, args.drifting.split(","), ts), separators=(",", ":"))
                 events.write(line + "\n")
                 messages.write(base64.b64encode(line.encode()).decode() + "\n")
                 sent += 1

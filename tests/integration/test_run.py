@@ -133,6 +133,16 @@ try:
     status = daemon.status()
     check(status["messages"] == 500 and status["models"][1]["events"] == 500,
           f"the restart processed only the 500 new messages (status says {status['messages']})")
+    check(status["replayed"] == total, f"and rebuilt its windows from the {total} committed ones")
+    # The new events make steady drift: its alerts must be exactly replay's on
+    # all events, as if no restart had happened.
+    with open(os.path.join(work, "all.jsonl"), "w") as f:
+        f.write(open(os.path.join(work, "events.jsonl")).read() + open(more).read())
+    expected = harness.replay(driftd, config, os.path.join(work, "all.jsonl"))
+    got = harness.consume(sandbox.bootstrap, "ml.drift.alerts", idle_ms=3000, timeout_s=30)
+    got += harness.consume(sandbox.bootstrap, "ml.retrain.triggers", idle_ms=3000, timeout_s=30)
+    check(sorted(got) == sorted(expected) and len(expected) > len(expected_alerts) + len(expected_triggers),
+          f"after the restart, the {len(got)} outputs equal replay's over all events")
     code, _ = daemon.terminate()
     check(code == 0, "the restarted driftd exits 0 on SIGTERM")
     daemon = None
