@@ -80,6 +80,7 @@ struct WindowConfig {
   std::size_t step = 0;   // count window: evaluated every `step` events
   Millis duration{0};     // time window: event time held
   Millis step_duration{0};
+  std::size_t max_events = 1'000'000;  // time window: the most events held; beyond, the oldest go early
   bool by_time() const { return duration.count() > 0; }
 };
 

@@ -267,7 +267,7 @@ MultivariateConfig load_multivariate(const Field& f, const ModelConfig& model) {
 }
 
 WindowConfig load_window(const Field& f) {
-  f.expect_keys({"size", "step", "duration"});
+  f.expect_keys({"size", "step", "duration", "max_events"});
   WindowConfig w;
   const auto step = f.required("step");
   if (auto duration = f.child("duration")) {
@@ -275,7 +275,9 @@ WindowConfig load_window(const Field& f) {
     w.duration = duration->duration();
     w.step_duration = step.duration();
     if (w.step_duration > w.duration) step.fail("step must not exceed the window's duration");
+    if (auto v = f.child("max_events")) w.max_events = v->count(2, 10'000'000);
   } else {
+    if (f.child("max_events")) f.required("max_events").fail("max_events bounds time windows; a count window holds size events");
     w.size = f.required("size").count(2, 10'000'000);
     w.step = step.count(1, w.size);
   }
@@ -294,7 +296,14 @@ ModelConfig load_model(const Field& f, const std::string& config_dir) {
     if (reference.child("from_stream")) path->fail("a reference has either path or from_stream, not both");
     const std::filesystem::path p = path->text();
     model.reference.path = p.is_absolute() ? p.string() : (std::filesystem::path(config_dir) / p).lexically_normal().string();
-    if (!std::filesystem::is_regular_file(model.reference.path)) path->fail("no such file: " + model.reference.path);
+    // The error_code overload: a name too long, a symlink loop or a folder we may not
+    // enter are the user's input errors too, not a std::filesystem_error.
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(model.reference.path, error)) {
+      std::string problem = "no such file: " + model.reference.path;
+      if (error && error != std::errc::no_such_file_or_directory) problem += " (" + error.message() + ")";
+      path->fail(problem);
+    }
   } else {
     model.reference.from_stream = reference.required("from_stream").count(2, 10'000'000);
   }

@@ -106,6 +106,11 @@ bool ModelWindow::add(const DecodedEvent& event, std::uint64_t sequence) {
     auto it = order_.end();
     while (it != order_.begin() && std::prev(it)->ts > entry.ts) --it;
     order_.insert(it, entry);
+    // Memory is bounded by configuration, not by the event rate (SPEC §7).
+    if (order_.size() > config_.max_events) {
+      evict_front();
+      ++overflowed_;
+    }
   } else {
     order_.push_back(entry);
     if (order_.size() > config_.size) evict_front();

@@ -48,6 +48,8 @@ class ModelWindow {
   }
 
   std::size_t size() const { return order_.size(); }
+  // Time windows: events evicted before their time because the window held max_events.
+  std::uint64_t overflowed() const { return overflowed_; }
   WindowInfo info() const;
 
   GridSample numeric_sample(std::size_t column) const;
@@ -87,6 +89,7 @@ class ModelWindow {
   bool evaluated_once_ = false;
   std::optional<std::int64_t> window_end_;   // time windows: the boundary being filled
   std::uint64_t last_sequence_ = 0;          // of the last event added
+  std::uint64_t overflowed_ = 0;
 };
 
 }  // namespace driftd

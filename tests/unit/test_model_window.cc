@@ -149,3 +149,23 @@ TEST_CASE("model_window: a time window holds (B - duration, B] at each boundary,
   CHECK(late > 0);
   CHECK(late < 200);
 }
+
+TEST_CASE("model_window: a time window holds at most max_events, the newest by event time", "[window]") {
+  Fixture f;
+  const WindowConfig config{.duration = Millis(60'000), .step_duration = Millis(10'000), .max_events = 50};
+  ModelWindow window(f.schema, f.profile, config);
+  std::mt19937_64 random(5);
+  std::vector<Kept> accepted;
+  std::string text;
+  // 200 events within one window's span, slightly out of order.
+  for (std::uint64_t sequence = 1; sequence <= 200; ++sequence) {
+    const std::int64_t ts = 1'000'000 + std::int64_t(sequence) * 10 - std::int64_t(random() % 30);
+    const DecodedEvent event = make_event(random, ts, text);
+    REQUIRE(window.add(event, sequence));
+    accepted.push_back({ts, event.values[0].missing, event.values[0].number, event.values[1].missing ? "" : text});
+  }
+  CHECK(window.overflowed() == 150);
+  // What is kept: the 50 latest by event time (ties: the earlier arrival goes first).
+  std::stable_sort(accepted.begin(), accepted.end(), [](const Kept& a, const Kept& b) { return a.ts < b.ts; });
+  check_against(window, f, std::vector<Kept>(accepted.end() - 50, accepted.end()));
+}
