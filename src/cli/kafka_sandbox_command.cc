@@ -7,11 +7,13 @@
 #include <cstdio>
 #include <iostream>
 #include <pthread.h>
+#include <thread>
 
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "driftd/error.h"
 #include "kafka/mock_cluster.h"
+#include "kafka/sandbox_control.h"
 
 namespace driftd {
 namespace {
@@ -56,7 +58,11 @@ int kafka_sandbox_command(const std::vector<std::string>& args) {
                      "usage: driftd kafka-sandbox [--brokers N] [--topics a:P,b:P]\n"
                      "Starts an embedded Kafka cluster (librdkafka's mock), prints its bootstrap address\n"
                      "as the first line of stdout, and serves until SIGTERM or SIGINT.\n"
-                     "Each partition keeps only about 5 MiB; older messages are dropped silently.",
+                     "Each partition keeps only about 5 MiB; older messages are dropped silently.\n"
+                     "Fault injection, one command per line on stdin, each answered on stdout:\n"
+                     "  down B | up B   broker B (an id, or all) stops or resumes answering\n"
+                     "  rtt B MS        broker B answers MS milliseconds late\n"
+                     "  errors API CODE...  the next requests of Kafka API key API fail with these codes",
                      options, values)) {
     return kExitOk;
   }
@@ -72,6 +78,10 @@ int kafka_sandbox_command(const std::vector<std::string>& args) {
   std::cerr << "kafka-sandbox: " << brokers << (brokers == 1 ? " broker" : " brokers") << ", topics:";
   for (const auto& [name, partitions] : topics) std::cerr << " " << name << " (" << partitions << ")";
   std::cerr << "; stop with SIGTERM or Ctrl-C" << std::endl;
+
+  // Fault injection from stdin (see kafka/sandbox_control.h). Detached: it
+  // may sit in a read when the signal comes, and the process ends anyway.
+  std::thread([&cluster] { serve_sandbox_commands(cluster, std::cin, std::cout); }).detach();
 
   const int signal = stop_signals.wait();
   std::cerr << "kafka-sandbox: stopping on " << (signal == SIGINT ? "SIGINT" : "SIGTERM") << "\n";

@@ -50,10 +50,19 @@ def wait_for(what, probe, timeout_s=60, every_s=0.2):
 class Sandbox:
     def __init__(self, driftd, topics, brokers=1):
         self.process = subprocess.Popen([driftd, "kafka-sandbox", "--brokers", str(brokers), "--topics", topics],
-                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                        text=True)
         self.bootstrap = self.process.stdout.readline().strip()
         if not self.bootstrap:
             fail("kafka-sandbox printed no bootstrap address")
+
+    def command(self, line):
+        """A fault-injection command (`down all`, `rtt 1 200`, ...); fails the test unless it is applied."""
+        self.process.stdin.write(line + "\n")
+        self.process.stdin.flush()
+        answer = self.process.stdout.readline().strip()
+        if answer != "ok " + line:
+            fail(f"kafka-sandbox refused '{line}': {answer}")
 
     def stop(self):
         if self.process.poll() is None:
