@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <iostream>
 #include <pthread.h>
+#include <memory>
+#include <mutex>
 #include <thread>
 
 #include "cli/commands.h"
@@ -79,11 +81,29 @@ int kafka_sandbox_command(const std::vector<std::string>& args) {
   for (const auto& [name, partitions] : topics) std::cerr << " " << name << " (" << partitions << ")";
   std::cerr << "; stop with SIGTERM or Ctrl-C" << std::endl;
 
-  // Fault injection from stdin (see kafka/sandbox_control.h). Detached: it
-  // may sit in a read when the signal comes, and the process ends anyway.
-  std::thread([&cluster] { serve_sandbox_commands(cluster, std::cin, std::cout); }).detach();
+  // Fault injection from stdin (see kafka/sandbox_control.h). The reader is
+  // detached (it may sit in a read when the signal comes); what it shares
+  // with us outlives both, and after the signal it no longer touches the cluster.
+  struct Control {
+    std::mutex mutex;
+    MockCluster* cluster = nullptr;
+  };
+  const auto control = std::make_shared<Control>();
+  control->cluster = &cluster;
+  std::thread([control] {
+    for (std::string line; std::getline(std::cin, line);) {
+      if (line.empty()) continue;
+      const std::lock_guard lock(control->mutex);
+      if (control->cluster == nullptr) return;
+      std::cout << apply_sandbox_command(*control->cluster, line) << std::endl;
+    }
+  }).detach();
 
   const int signal = stop_signals.wait();
+  {
+    const std::lock_guard lock(control->mutex);
+    control->cluster = nullptr;
+  }
   std::cerr << "kafka-sandbox: stopping on " << (signal == SIGINT ? "SIGINT" : "SIGTERM") << "\n";
   return kExitOk;
 }

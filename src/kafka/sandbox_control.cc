@@ -45,11 +45,4 @@ std::string apply_sandbox_command(MockCluster& cluster, const std::string& line)
   return "ok " + line;
 }
 
-void serve_sandbox_commands(MockCluster& cluster, std::istream& in, std::ostream& out) {
-  for (std::string line; std::getline(in, line);) {
-    if (line.empty()) continue;
-    out << apply_sandbox_command(cluster, line) << std::endl;
-  }
-}
-
 }  // namespace driftd

@@ -10,8 +10,6 @@
 // Each command is answered with one line: `ok ...` or `error ...`.
 #pragma once
 
-#include <istream>
-#include <ostream>
 #include <string>
 
 #include "kafka/mock_cluster.h"
@@ -20,8 +18,5 @@ namespace driftd {
 
 // Applies one command line; returns the answer line (without newline).
 std::string apply_sandbox_command(MockCluster& cluster, const std::string& line);
-
-// Answers commands from `in` until it ends.
-void serve_sandbox_commands(MockCluster& cluster, std::istream& in, std::ostream& out);
 
 }  // namespace driftd
