@@ -24,6 +24,7 @@ struct KafkaConfig {
   std::string retrain_topic = "ml.retrain.triggers";
   std::string dead_letter_topic;                   // empty: invalid events are only counted
   bool exactly_once = false;                       // transactional alerts + offsets
+  std::string transactional_id;                    // exactly_once: default group_id + "-" + host name
   std::map<std::string, std::string> properties;   // passed to librdkafka as they are
   Millis connect_timeout{30'000};                  // `run` exits 3 when no broker answers by then
   std::size_t batch_size = 10'000;                 // messages taken from the consumer at a time, [1, 1e6]

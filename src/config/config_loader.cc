@@ -170,7 +170,7 @@ class Field {
 
 void load_kafka(const Field& f, KafkaConfig& kafka) {
   f.expect_keys({"bootstrap_servers", "group_id", "input_topics", "alert_topic", "retrain_topic",
-                 "dead_letter_topic", "exactly_once", "properties", "connect_timeout", "batch_size"});
+                 "dead_letter_topic", "exactly_once", "properties", "connect_timeout", "batch_size", "transactional_id"});
   if (auto v = f.child("bootstrap_servers")) kafka.bootstrap_servers = v->text();
   if (auto v = f.child("group_id")) kafka.group_id = v->text();
   if (auto v = f.child("input_topics")) kafka.input_topics = v->texts();
@@ -178,6 +178,7 @@ void load_kafka(const Field& f, KafkaConfig& kafka) {
   if (auto v = f.child("retrain_topic")) kafka.retrain_topic = v->text();
   if (auto v = f.child("dead_letter_topic")) kafka.dead_letter_topic = v->text();
   if (auto v = f.child("exactly_once")) kafka.exactly_once = v->boolean();
+  if (auto v = f.child("transactional_id")) kafka.transactional_id = v->text();
   if (auto v = f.child("connect_timeout")) kafka.connect_timeout = v->duration();
   if (auto v = f.child("batch_size")) kafka.batch_size = v->count(1, 1'000'000);
   if (auto v = f.child("properties")) {

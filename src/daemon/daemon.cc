@@ -51,6 +51,7 @@ bool Daemon::wait_for_broker() {
                                " ms (kafka.connect_timeout): " + producer_.last_error());
     }
   }
+  producer_.start_transactions(config_.kafka.connect_timeout);
   return true;
 }
 
@@ -135,28 +136,37 @@ void Daemon::on_evaluation(const EvaluationReport& report) {
 }
 
 void Daemon::checkpoint(std::chrono::milliseconds wait) {
-  switch (producer_.flush(wait)) {
-    case OutputProducer::Flush::delivered:
-      break;
-    case OutputProducer::Flush::pending:
-      // The brokers are slow or away: commit at a later checkpoint.
-      std::cerr << "driftd: " << producer_.last_error() << "; offsets not committed yet\n";
-      return;
-    case OutputProducer::Flush::failed:
-      metrics_.add_delivery_errors(1);
-      throw std::runtime_error("alerts could not be delivered (" + producer_.last_error() +
-                               "); stopping without committing their events, which a restart reads again");
-  }
   std::vector<PartitionOffset> offsets;
   for (const auto& [id, position] : positions_) {
     if (position.next > position.committed) offsets.push_back({id, position.next});
   }
-  if (offsets.empty()) return;
-  if (!consumer_.commit(offsets)) {
-    // Not fatal: the next checkpoint commits again, and what a crash in
-    // between re-reads only produces alerts already sent.
-    std::cerr << "driftd: " << consumer_.last_error() << "\n";
-    return;
+  if (producer_.transactional()) {
+    // Outputs and offsets commit together, or neither does.
+    if (producer_.commit_transaction(offsets, *consumer_.group_metadata(), wait) != OutputProducer::Flush::delivered) {
+      std::cerr << "driftd: " << producer_.last_error() << "; committing at a later checkpoint\n";
+      return;
+    }
+    ++transactions_;
+  } else {
+    switch (producer_.flush(wait)) {
+      case OutputProducer::Flush::delivered:
+        break;
+      case OutputProducer::Flush::pending:
+        // The brokers are slow or away: commit at a later checkpoint.
+        std::cerr << "driftd: " << producer_.last_error() << "; offsets not committed yet\n";
+        return;
+      case OutputProducer::Flush::failed:
+        metrics_.add_delivery_errors(1);
+        throw std::runtime_error("alerts could not be delivered (" + producer_.last_error() +
+                                 "); stopping without committing their events, which a restart reads again");
+    }
+    if (offsets.empty()) return;
+    if (!consumer_.commit(offsets)) {
+      // Not fatal: the next checkpoint commits again, and what a crash in
+      // between re-reads only produces outputs the ledger holds.
+      std::cerr << "driftd: " << consumer_.last_error() << "\n";
+      return;
+    }
   }
   for (const PartitionOffset& o : offsets) {
     auto it = positions_.find(o.id);
@@ -237,6 +247,7 @@ std::string Daemon::status_json(const std::vector<PartitionLag>& lags, bool read
   out += broker_ok_ ? "true" : "false";
   out += ",\"messages\":" + std::to_string(counters.messages);
   out += ",\"replayed\":" + std::to_string(counters.replayed);
+  out += ",\"transactions\":" + std::to_string(transactions_);
   std::uint64_t invalid = 0;
   for (const auto n : counters.invalid) invalid += n;
   out += ",\"invalid\":" + std::to_string(invalid);

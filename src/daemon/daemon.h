@@ -81,6 +81,7 @@ class Daemon final : private PartitionListener, private PipelineSink {
   OutputLedger ledger_;
   std::vector<std::optional<PartitionId>> model_partition_;  // where each model's events come from
   bool broker_ok_ = true;
+  std::uint64_t transactions_ = 0;             // exactly_once: transactions committed
   std::string failure_;                        // a fatal error met inside a librdkafka callback
   std::uint64_t consumed_since_status_ = 0;
   const RdKafka::Message* current_ = nullptr;  // the message being processed, for dead letters

@@ -14,19 +14,9 @@
 #include <vector>
 
 #include "driftd/config.h"
+#include "kafka/partition.h"
 
 namespace driftd {
-
-struct PartitionId {
-  std::string topic;
-  std::int32_t partition = 0;
-  auto operator<=>(const PartitionId&) const = default;
-};
-
-struct PartitionOffset {
-  PartitionId id;
-  std::int64_t offset = 0;  // the next offset to read: one past the last processed message
-};
 
 struct PartitionLag {
   PartitionId id;
@@ -63,6 +53,11 @@ class EventConsumer {
   // Lag of each partition given its next offset to read, from the high
   // watermarks librdkafka caches with every fetch (no broker round trip).
   std::vector<PartitionLag> lag(const std::vector<PartitionOffset>& positions) const;
+
+  // This member's group identity, for offsets sent within a transaction.
+  std::unique_ptr<RdKafka::ConsumerGroupMetadata> group_metadata() const {
+    return std::unique_ptr<RdKafka::ConsumerGroupMetadata>(consumer_->groupMetadata());
+  }
 
   // Leaves the group (revoking everything through the listener first).
   void close();

@@ -1,10 +1,30 @@
 #include "kafka/output_producer.h"
 
+#include <unistd.h>
+
 #include <stdexcept>
 
 #include "kafka/client_config.h"
 
 namespace driftd {
+namespace {
+
+// Stable across restarts of the same instance, so that a restarted driftd
+// fences its own zombie; distinct between hosts sharing a group.
+std::string transactional_id(const KafkaConfig& kafka) {
+  if (!kafka.transactional_id.empty()) return kafka.transactional_id;
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  return kafka.group_id + "-" + host;
+}
+
+// Takes ownership of a librdkafka error object; throws unless it is null.
+void check(RdKafka::Error* raw, const std::string& what) {
+  const std::unique_ptr<RdKafka::Error> error(raw);
+  if (error) throw std::runtime_error(what + ": " + error->str());
+}
+
+}  // namespace
 
 // Delivery reports arrive on the thread calling poll() or flush().
 class OutputProducer::Reports final : public RdKafka::DeliveryReportCb {
@@ -20,8 +40,10 @@ class OutputProducer::Reports final : public RdKafka::DeliveryReportCb {
   std::string last_error;
 };
 
-OutputProducer::OutputProducer(const KafkaConfig& kafka) : reports_(std::make_unique<Reports>()) {
+OutputProducer::OutputProducer(const KafkaConfig& kafka)
+    : reports_(std::make_unique<Reports>()), transactional_(kafka.exactly_once) {
   std::unique_ptr<RdKafka::Conf> conf = producer_conf(kafka);
+  if (transactional_) set_property(*conf, "transactional.id", transactional_id(kafka));
   std::string problem;
   if (conf->set("dr_cb", reports_.get(), problem) != RdKafka::Conf::CONF_OK) {
     throw std::runtime_error("kafka producer: " + problem);
@@ -31,7 +53,8 @@ OutputProducer::OutputProducer(const KafkaConfig& kafka) : reports_(std::make_un
 }
 
 OutputProducer::~OutputProducer() {
-  if (producer_) producer_->flush(5'000);
+  // An open transaction is left to time out: uncommitted, its events are read again.
+  if (producer_ && !transactional_) producer_->flush(5'000);
 }
 
 void OutputProducer::produce(const std::string& topic, std::string_view key, std::string_view value,
@@ -79,6 +102,39 @@ OutputProducer::Flush OutputProducer::flush(std::chrono::milliseconds timeout) {
     return Flush::pending;
   }
   return Flush::delivered;
+}
+
+void OutputProducer::start_transactions(std::chrono::milliseconds timeout) {
+  if (!transactional_) return;
+  check(producer_->init_transactions(int(timeout.count())), "kafka init_transactions");
+  check(producer_->begin_transaction(), "kafka begin_transaction");
+}
+
+OutputProducer::Flush OutputProducer::commit_transaction(const std::vector<PartitionOffset>& offsets,
+                                                         const RdKafka::ConsumerGroupMetadata& group,
+                                                         std::chrono::milliseconds timeout) {
+  std::vector<RdKafka::TopicPartition*> partitions;
+  for (const PartitionOffset& o : offsets) {
+    partitions.push_back(RdKafka::TopicPartition::create(o.id.topic, o.id.partition, o.offset));
+  }
+  std::unique_ptr<RdKafka::Error> error;
+  if (!partitions.empty()) {
+    error.reset(producer_->send_offsets_to_transaction(partitions, &group, int(timeout.count())));
+  }
+  RdKafka::TopicPartition::destroy(partitions);
+  if (!error) error.reset(producer_->commit_transaction(int(timeout.count())));
+  if (!error) {
+    check(producer_->begin_transaction(), "kafka begin_transaction");
+    return Flush::delivered;
+  }
+  last_error_ = "transaction: " + error->str();
+  if (error->is_retriable()) return Flush::pending;
+  if (error->txn_requires_abort()) {
+    // What the transaction held is gone; its events are not committed
+    // either, so a restart reads them again and publishes their outputs.
+    std::unique_ptr<RdKafka::Error> abort(producer_->abort_transaction(int(timeout.count())));
+  }
+  throw std::runtime_error(last_error_);
 }
 
 bool OutputProducer::reachable(std::chrono::milliseconds timeout) {

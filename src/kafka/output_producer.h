@@ -11,9 +11,11 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "driftd/config.h"
 #include "driftd/event.h"
+#include "kafka/partition.h"
 
 namespace driftd {
 
@@ -41,6 +43,19 @@ class OutputProducer {
   // Waits up to `timeout` for every queued message to be delivered.
   Flush flush(std::chrono::milliseconds timeout);
 
+  // exactly_once: registers the transactional id (fencing an older instance
+  // with the same id) and opens the first transaction. Throws on failure.
+  void start_transactions(std::chrono::milliseconds timeout);
+
+  // exactly_once: the offsets go into the open transaction, which is
+  // committed with every output queued since the previous one; a new one is
+  // opened. `pending` when the brokers could not be reached in time (the
+  // transaction stays open and is committed later); throws when the
+  // transaction had to be aborted or the producer was fenced.
+  Flush commit_transaction(const std::vector<PartitionOffset>& offsets, const RdKafka::ConsumerGroupMetadata& group,
+                           std::chrono::milliseconds timeout);
+  bool transactional() const { return transactional_; }
+
   // Is any broker answering? Asks for metadata, waiting at most `timeout`.
   bool reachable(std::chrono::milliseconds timeout);
 
@@ -54,6 +69,7 @@ class OutputProducer {
   std::unique_ptr<Reports> reports_;
   std::unique_ptr<RdKafka::Producer> producer_;
   std::string last_error_;
+  bool transactional_ = false;
 };
 
 }  // namespace driftd
