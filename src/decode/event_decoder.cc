@@ -343,9 +343,9 @@ class EventDecoder::Impl {
         valid = features_skipped_ || read_features(value, event);
       } else if (!prediction_seen && same_text(key, input_.prediction_field)) {
         prediction_seen = true;
-        valid = read_scalar(value, prediction_, true, true, 1);
+        valid = read_scalar(value, prediction_, true, true, 2);
       } else {
-        valid = validate(value, 1);
+        valid = validate(value, 2);
       }
       if (!valid) return false;
     }
@@ -371,7 +371,7 @@ class EventDecoder::Impl {
 
   bool read_model(ondemand::value& value) {
     Scalar id;
-    if (!read_scalar(value, id, false, false, 1)) return false;
+    if (!read_scalar(value, id, false, false, 2)) return false;
     if (id.kind != Scalar::Kind::string) {
       note(InvalidReason::wrong_type);
       return true;
@@ -419,7 +419,7 @@ class EventDecoder::Impl {
       return true;
     }
     Scalar ts;
-    if (!read_scalar(value, ts, false, false, 1)) return false;
+    if (!read_scalar(value, ts, false, false, 2)) return false;
     if (ts.kind == Scalar::Kind::null) return true;
     const std::optional<std::int64_t> parsed =
         ts.kind == Scalar::Kind::string ? parse_rfc3339_ms(ts.text) : std::nullopt;
@@ -437,9 +437,9 @@ class EventDecoder::Impl {
     if (type != ondemand::json_type::object) {
       note(InvalidReason::wrong_type);
       Scalar ignored;
-      return read_scalar(value, ignored, false, false, 1);
+      return read_scalar(value, ignored, false, false, 2);
     }
-    if (model_ == npos) return validate(value, 1);
+    if (model_ == npos) return validate(value, 2);
     ondemand::object features;
     if (value.get_object().get(features)) return false;
     begin_values(event);
@@ -456,7 +456,7 @@ class EventDecoder::Impl {
       }
       ++position;
       ondemand::value& feature = field.value();
-      if (!(column == npos ? validate(feature, 2) : read_column(feature, column, event))) return false;
+      if (!(column == npos ? validate(feature, 3) : read_column(feature, column, event))) return false;
     }
     return true;
   }
@@ -490,7 +490,7 @@ class EventDecoder::Impl {
   }
 
   bool read_column(ondemand::value& value, std::size_t column, DecodedEvent& event) {
-    if (stamps_[column] == generation_) return validate(value, 2);  // a repeated key: the first one wins
+    if (stamps_[column] == generation_) return validate(value, 3);  // a repeated key: the first one wins
     const bool numeric = models_[model_].columns[column].type == FeatureType::numeric;
     if (numeric) {
       // The usual case, straight from the token; anything else goes the long way.
@@ -502,7 +502,7 @@ class EventDecoder::Impl {
       }
     }
     Scalar scalar;
-    if (!read_scalar(value, scalar, numeric, !numeric, 2)) return false;
+    if (!read_scalar(value, scalar, numeric, !numeric, 3)) return false;
     assign(column, scalar, event);
     return true;
   }

@@ -405,6 +405,16 @@ TEST_CASE("event_decoder: not_json") {
   CHECK(reason_of(deep) == InvalidReason::not_json);
   const std::string nested = R"({"model_id":"churn","extra":)" + std::string(20, '[') + std::string(20, ']') + "}";
   CHECK(reason_of(nested) == InvalidReason::none);
+  // The limit is 64 levels of arrays and objects, the outermost included,
+  // whatever the root: an object root with 63 levels below it passes, 64 do not.
+  const auto below_root = [](int levels) {
+    return R"({"model_id":"churn","extra":)" + std::string(std::size_t(levels), '[') +
+           std::string(std::size_t(levels), ']') + "}";
+  };
+  CHECK(reason_of(below_root(63)) == InvalidReason::none);
+  CHECK(reason_of(below_root(64)) == InvalidReason::not_json);
+  CHECK(reason_of(std::string(64, '[') + std::string(64, ']')) == InvalidReason::not_object);
+  CHECK(reason_of(std::string(65, '[') + std::string(65, ']')) == InvalidReason::not_json);
   // Bad JSON wins over any other problem, wherever it is.
   CHECK(reason_of(R"({"model_id":"nope","features":{"tenure":"x"},"ts":-1,"extra":tru})") == InvalidReason::not_json);
 }
