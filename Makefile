@@ -22,8 +22,9 @@ DEMO_SECONDS ?= 40
 demo: build
 	./$(BUILD)/driftd demo --seconds $(DEMO_SECONDS)
 
-# Everything, twice: an optimised build, then the same tests under
-# AddressSanitizer and UndefinedBehaviorSanitizer.
+# Everything on an optimised build, then again under AddressSanitizer and
+# UndefinedBehaviorSanitizer — all but the minutes-long crash loops and the
+# live Prometheus run, whose code paths the integration tests already cover.
 test: test-release test-asan
 
 test-release:
@@ -36,7 +37,7 @@ test-asan:
 	@scripts/install-deps.sh test
 	cmake -S . -B $(ASAN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDRIFTD_SANITIZE=ON -DDRIFTD_NATIVE=OFF
 	cmake --build $(ASAN) -j $(JOBS)
-	cd $(ASAN) && ctest --output-on-failure -j $(JOBS)
+	cd $(ASAN) && ctest --output-on-failure -j $(JOBS) -LE 'reliability|deploy'
 
 # Regenerates the golden fixtures from SciPy/NumPy (needs Python; ctest does not).
 golden:

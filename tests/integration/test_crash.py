@@ -34,20 +34,19 @@ config = os.path.join(work, "driftd.yaml")
 PARTITION = {b"drifty": 0, b"steady": 1}
 
 
-def send_all(bootstrap, done, rate):
+def send(producer, chunk, seconds):
     """Each model on its own partition (as keying by model id does); invalid
-    messages on the other two. Paced so that the daemons die mid-stream."""
-    producer = KafkaProducer(bootstrap_servers=bootstrap, api_version=(2, 5, 0), linger_ms=5)
+    messages on the other two; paced over `seconds` so that a kill lands
+    while messages still arrive."""
     start = time.monotonic()
-    for i, message in enumerate(messages):
+    for i, (index, message) in enumerate(chunk):
         model = next((m for m in PARTITION if b'"model_id":"' + m + b'"' in message[:40]), None)
-        partition = PARTITION[model] if model else 2 + i % 2
+        partition = PARTITION[model] if model else 2 + index % 2
         producer.send("ml.events", value=message, key=model, partition=partition)
-        delay = start + (i + 1) / rate - time.monotonic()
+        delay = start + (i + 1) * seconds / len(chunk) - time.monotonic()
         if delay > 0:
             time.sleep(delay)
     producer.flush()
-    done.set()
 
 
 sandbox = harness.Sandbox(driftd, "ml.events:4,ml.drift.alerts:1,ml.retrain.triggers:1,ml.events.dlq:1")
@@ -57,26 +56,26 @@ try:
     expected = harness.replay(driftd, config, os.path.join(work, "events.jsonl"))
     check(len(expected) > 2, f"replay gives {len(expected)} alerts and triggers")
 
-    produced = threading.Event()
-    # Paced so that the kills land while messages still arrive: a restart
-    # takes ~10 s (the group waits out the killed member's session).
-    rate = len(messages) / (kills * 12 + 20)
-    producer = threading.Thread(target=send_all, args=(sandbox.bootstrap, produced, rate), daemon=True)
-    producer.start()
+    producer = KafkaProducer(bootstrap_servers=sandbox.bootstrap, api_version=(2, 5, 0), linger_ms=5)
+    numbered = list(enumerate(messages))
+    chunks = [numbered[k * len(numbered) // (kills + 1): (k + 1) * len(numbered) // (kills + 1)]
+              for k in range(kills + 1)]
     killed_at = []
     for k in range(kills):
         daemon = harness.Daemon(driftd, config, name=f"driftd-crash-{k}")
-        harness.wait_for("the daemon to start consuming",
-                         lambda: daemon.status()["messages"] + daemon.status()["replayed"] > 0, timeout_s=60)
-        time.sleep(rng.uniform(0.0, 1.5))
+        harness.wait_for("the daemon to join the group", lambda: daemon.status()["partitions"], timeout_s=60)
+        sender = threading.Thread(target=send, args=(producer, chunks[k], 3.0))
+        sender.start()
+        time.sleep(rng.uniform(0.2, 2.5))
         status = daemon.status()
         daemon.kill()
-        killed_at.append((status["messages"] + status["replayed"], not produced.is_set()))
+        killed_at.append((status["messages"] + status["replayed"], sender.is_alive()))
         daemon = None
+        sender.join()
     check(sum(1 for _, producing in killed_at if producing) >= kills // 2,
           f"SIGKILL {kills} times, at (messages seen, producer still sending): {killed_at}")
+    send(producer, chunks[kills], 1.0)
 
-    produced.wait(timeout=300)
     daemon = harness.Daemon(driftd, config, name="driftd-crash-final")
     total = len(messages)
     harness.wait_for("the last instance to account for every message",
