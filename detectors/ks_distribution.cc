@@ -41,6 +41,7 @@
 #include <cstdint>
 #include <limits>
 #include <numeric>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -462,9 +463,24 @@ double ks_2samp_p_value(std::uint64_t n, std::uint64_t m, double d) {
     const auto h = std::int64_t(std::nearbyint(std::min(d * double(lcm), double(lcm) + 1.0)));
     if (h == 0) return 1.0;
     d = double(h) / double(lcm);  // what SciPy's fallback below is given
-    if (n != m) return prob_outside_band(std::int64_t(n), std::int64_t(m), g, h);
-    const double p = prob_outside_square(std::int64_t(n), h);
-    if (p <= 1.0) return p;
+    // The exact p-value depends on (n, m, h) alone and costs 20 µs to ms; a
+    // window sliding over a steady stream asks for the same few again and
+    // again. Per thread, so compare() stays safe to call concurrently.
+    struct KeyHash {
+      std::size_t operator()(const std::pair<std::uint64_t, std::int64_t>& k) const {
+        return std::hash<std::uint64_t>()(k.first * 0x9e3779b97f4a7c15ULL ^ std::uint64_t(k.second));
+      }
+    };
+    thread_local std::unordered_map<std::pair<std::uint64_t, std::int64_t>, double, KeyHash> memo;
+    const std::pair<std::uint64_t, std::int64_t> key{n << 32 | m, h};  // n, m <= 10,000
+    if (const auto hit = memo.find(key); hit != memo.end()) return hit->second;
+    if (memo.size() >= 100'000) memo.clear();  // bounded memory
+    const double p = n != m ? prob_outside_band(std::int64_t(n), std::int64_t(m), g, h)
+                            : prob_outside_square(std::int64_t(n), h);
+    if (p <= 1.0 || n != m) {
+      memo.emplace(key, p);
+      return p;
+    }
   }
   const double large = double(std::max(n, m));
   const double small = double(std::min(n, m));
