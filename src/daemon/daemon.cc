@@ -89,7 +89,14 @@ void Daemon::process(const RdKafka::Message& message) {
   if (last_position_ == nullptr || last_id_.partition != message.partition() ||
       last_id_.topic != message.topic_name()) {
     last_id_ = {message.topic_name(), message.partition()};
-    last_position_ = &positions_[last_id_];
+    const auto owned = positions_.find(last_id_);
+    // Taken before a revocation that came in the same batch: its new owner
+    // processes it, and we must not.
+    if (owned == positions_.end()) {
+      last_position_ = nullptr;
+      return;
+    }
+    last_position_ = &owned->second;
   }
   const Pipeline::Mode mode = message.offset() < last_position_->replay_until ? Pipeline::Mode::replay
                                                                                : Pipeline::Mode::live;
