@@ -19,23 +19,14 @@
 
 #include <boost/program_options.hpp>
 #include <librdkafka/rdkafkacpp.h>
-#include <sys/resource.h>
-#include <time.h>
+
+#include "kafka_bench.h"
+
+using driftd::bench::cpu_seconds;
+using driftd::bench::partition_count;
+using driftd::bench::wall_seconds;
 
 namespace {
-
-double wall_seconds() {
-  timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return double(t.tv_sec) + double(t.tv_nsec) * 1e-9;
-}
-
-double cpu_seconds() {  // every thread of the process: librdkafka's too
-  rusage usage;
-  getrusage(RUSAGE_SELF, &usage);
-  return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-         double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6;
-}
 
 // The same shape as bench_decode's events, with `models` models in turn.
 std::vector<std::string> generate_events(std::size_t count, std::size_t features, std::size_t models) {
@@ -87,18 +78,6 @@ class Deliveries final : public RdKafka::DeliveryReportCb {
   }
   std::size_t failed = 0;
 };
-
-int partition_count(RdKafka::Producer& producer, const std::string& topic_name) {
-  std::string error;
-  std::unique_ptr<RdKafka::Topic> topic(RdKafka::Topic::create(&producer, topic_name, nullptr, error));
-  RdKafka::Metadata* raw = nullptr;
-  if (!topic || producer.metadata(false, topic.get(), &raw, 10000) != RdKafka::ERR_NO_ERROR) return 0;
-  const std::unique_ptr<RdKafka::Metadata> metadata(raw);
-  for (const RdKafka::TopicMetadata* t : *metadata->topics()) {
-    if (t->topic() == topic_name && t->err() == RdKafka::ERR_NO_ERROR) return int(t->partitions()->size());
-  }
-  return 0;
-}
 
 }  // namespace
 

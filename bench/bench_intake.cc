@@ -18,23 +18,14 @@
 #include <boost/program_options.hpp>
 #include <librdkafka/rdkafkacpp.h>
 #include <simdjson.h>
-#include <sys/resource.h>
-#include <time.h>
+
+#include "kafka_bench.h"
+
+using driftd::bench::cpu_seconds;
+using driftd::bench::partition_count;
+using driftd::bench::wall_seconds;
 
 namespace {
-
-double wall_seconds() {
-  timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return double(t.tv_sec) + double(t.tv_nsec) * 1e-9;
-}
-
-double cpu_seconds() {
-  rusage usage;
-  getrusage(RUSAGE_SELF, &usage);
-  return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-         double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6;
-}
 
 // simdjson reads up to SIMDJSON_PADDING bytes past the end of its input, and
 // a Kafka payload has no such slack: each one is copied into this buffer.
@@ -66,16 +57,6 @@ class FeatureExtractor {
   simdjson::ondemand::parser parser_;
   std::vector<char> buffer_;
 };
-
-int partition_count(RdKafka::KafkaConsumer& consumer, const std::string& topic_name) {
-  RdKafka::Metadata* raw = nullptr;
-  if (consumer.metadata(true, nullptr, &raw, 10000) != RdKafka::ERR_NO_ERROR) return 0;
-  const std::unique_ptr<RdKafka::Metadata> metadata(raw);
-  for (const RdKafka::TopicMetadata* t : *metadata->topics()) {
-    if (t->topic() == topic_name && t->err() == RdKafka::ERR_NO_ERROR) return int(t->partitions()->size());
-  }
-  return 0;
-}
 
 }  // namespace
 

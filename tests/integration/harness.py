@@ -93,6 +93,12 @@ def consume(bootstrap, topic, expect=None, idle_ms=3000, timeout_s=60, output_fo
     return [line for line in result.stdout.split("\n") if line]
 
 
+def published(bootstrap):
+    """Every alert and retrain trigger on their topics, read until quiet."""
+    return (consume(bootstrap, "ml.drift.alerts", idle_ms=3000, timeout_s=30) +
+            consume(bootstrap, "ml.retrain.triggers", idle_ms=3000, timeout_s=30))
+
+
 def write_config(path, bootstrap, models, group="driftd-it", dead_letter=True, checkpoint="1s", extra_models=""):
     """A driftd configuration over the sandbox with count windows 1000/250."""
     properties = "".join(f"\n    {k}: \"{v}\"" for k, v in TEST_KAFKA_PROPERTIES.items())
