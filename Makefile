@@ -4,7 +4,7 @@ JOBS   ?= $(shell nproc)
 BUILD  ?= build
 ASAN   ?= build-asan
 
-.PHONY: all deps build demo test test-release test-asan bench clean golden fuzz
+.PHONY: all deps build demo test test-release test-asan bench clean golden fuzz fuzz-ci
 
 all: build
 
@@ -25,7 +25,7 @@ demo: build
 # Everything on an optimised build, then again under AddressSanitizer and
 # UndefinedBehaviorSanitizer — all but the minutes-long crash loops and the
 # live Prometheus run, whose code paths the integration tests already cover.
-test: test-release test-asan
+test: test-release test-asan fuzz-ci
 
 test-release:
 	@scripts/install-deps.sh test
@@ -44,11 +44,20 @@ golden:
 	@scripts/install-deps.sh test
 	for gen in tests/golden/gen_*.py; do /usr/bin/python3 $$gen || exit 1; done
 
-# libFuzzer (clang) on the decoders: FUZZ_SECONDS per target.
+# libFuzzer (clang, ASan+UBSan) on the CSV, JSONL and event decoders and the
+# configuration loader: FUZZ_SECONDS per target; FUZZ_TARGETS picks some.
 FUZZ_SECONDS ?= 300
+FUZZ_TARGETS ?=
 fuzz:
 	@scripts/install-deps.sh test
-	scripts/fuzz.sh $(FUZZ_SECONDS)
+	scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# The bounded run `make test` ends with: every fuzz target FUZZ_CI_SECONDS,
+# two at a time (~100 s with the build on 2 cores).
+FUZZ_CI_SECONDS ?= 30
+fuzz-ci:
+	@scripts/install-deps.sh test
+	scripts/fuzz.sh $(FUZZ_CI_SECONDS)
 
 bench:
 	@scripts/install-deps.sh bench

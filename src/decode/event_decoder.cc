@@ -100,22 +100,21 @@ bool misread_by_simdjson(std::string_view token) {
   return token.size() >= sign + 21 && token[sign] == '0' && token[sign + 1] == '.';
 }
 
-// For a valid token "-0.000ddd...e-5", which from_chars reports out of range
-// when it overflows and when it underflows: simdjson rounds underflow to zero.
+// For a valid token that from_chars reports out of range (when it overflows
+// and when it underflows): whether it underflows, which simdjson rounds to zero.
 bool underflows(std::string_view token) {
-  std::size_t at = token.find('.') + 1;
-  std::int64_t magnitude = 0;  // decimal exponent of the first significant digit, plus one
-  while (at < token.size() && token[at] == '0') {
-    --magnitude;
-    ++at;
-  }
-  const std::size_t e = token.find_first_of("eE");
-  if (e != std::string_view::npos) {
-    std::int64_t exponent = 0;
-    for (std::size_t i = e + 1; i < token.size(); ++i) {
-      if (is_digit(token[i])) exponent = std::min<std::int64_t>(exponent * 10 + (token[i] - '0'), 1'000'000);
+  const std::string_view mantissa = token.substr(0, token.find_first_of("eE"));
+  const std::size_t first = mantissa.find_first_of("123456789");
+  if (first == std::string_view::npos) return true;
+  // The decimal exponent of the first significant digit, plus one: 3 for "123.4", -2 for "0.001".
+  const std::size_t point = std::min(mantissa.find('.'), mantissa.size());
+  std::int64_t magnitude = first < point ? std::int64_t(point - first) : -std::int64_t(first - point - 1);
+  if (mantissa.size() < token.size()) {
+    std::int64_t exponent = 0;  // capped far beyond what any message's digits can make up for
+    for (std::size_t i = mantissa.size() + 1; i < token.size(); ++i) {
+      if (is_digit(token[i])) exponent = std::min<std::int64_t>(exponent * 10 + (token[i] - '0'), 1'000'000'000'000);
     }
-    magnitude += token[e + 1] == '-' ? -exponent : exponent;
+    magnitude += token[mantissa.size() + 1] == '-' ? -exponent : exponent;
   }
   return magnitude <= 0;
 }
@@ -123,7 +122,10 @@ bool underflows(std::string_view token) {
 // get_double(): false for anything but a number in a double's range.
 bool read_double(ondemand::value& value, double& out) {
   const std::string_view token = value.raw_json_token();
-  if (!misread_by_simdjson(token)) return !value.get_double().get(out);
+  if (!misread_by_simdjson(token) && !value.get_double().get(out)) return true;
+  // from_chars for the tokens simdjson misreads, and for those it refuses:
+  // out of range, and in simdjson 3.0.1 On Demand (not the DOM) any exponent
+  // of 20 digits or more, "1e-40000000000000000000" (zero) included.
   const std::string_view trimmed = trim_right(token);
   if (number_syntax(trimmed) == NumberSyntax::invalid) return false;
   const auto [end, error] = std::from_chars(trimmed.data(), trimmed.data() + trimmed.size(), out);
