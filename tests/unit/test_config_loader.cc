@@ -147,6 +147,23 @@ TEST_CASE("config: errors name the line and the key", "[config]") {
     const auto e = load_error("defaults: {}\n");
     CHECK_THAT(e.what(), Contains("'models'"));
   }
+  SECTION("a list as a key (found by fuzzing: it used to escape as a yaml-cpp exception)") {
+    const auto e = load_error("defaults:\n  [a, b]: 1\n" + kModel);
+    CHECK(e.line() == 2);
+    CHECK_THAT(e.what(), Contains("expected a text key"));
+  }
+  SECTION("a reference path too long for the file system (found by fuzzing)") {
+    const auto e = load_error("models:\n  - id: m\n    reference: {path: " + std::string(300, 'a') +
+                              ".csv}\n    window: {size: 5, step: 1}\n    features: [{name: a, type: numeric}]\n");
+    CHECK(e.line() == 3);
+    CHECK(e.field() == "models[0].reference.path");
+  }
+}
+
+TEST_CASE("config: parse_duration never gives a negative duration (found by fuzzing)", "[config]") {
+  CHECK_FALSE(driftd::parse_duration("1e308").has_value());
+  CHECK_FALSE(driftd::parse_duration("9223372036854776s").has_value());
+  CHECK(driftd::parse_duration("2d") == driftd::Millis(172'800'000));
 }
 
 TEST_CASE("config: a file that cannot be opened is an input error", "[config]") {

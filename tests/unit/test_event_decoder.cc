@@ -132,6 +132,13 @@ TEST_CASE("event_decoder: decodes every kind of value") {
     REQUIRE(decoder.decode(R"({"model_id":"churn","features":{"tenure":1E+2}})", fallback_ts, event) ==
             InvalidReason::none);
     CHECK(event.values[0].number == 100.0);
+    // An exponent of 20 digits or more that rounds to 0 (simdjson 3.0.1's On
+    // Demand refuses it; found by fuzzing).
+    REQUIRE(decoder.decode(R"({"model_id":"churn","features":{"tenure":17e-4022222222222222222222222223}})",
+                           fallback_ts, event) == InvalidReason::none);
+    CHECK(event.values[0].number == 0.0);
+    CHECK(decoder.decode(R"({"model_id":"churn","features":{"tenure":17e4022222222222222222222222223}})",
+                         fallback_ts, event) == InvalidReason::non_finite);
     // Beyond 2^64, still a double.
     REQUIRE(decoder.decode(R"({"model_id":"churn","features":{"tenure":123456789012345678901234567890}})", fallback_ts,
                            event) == InvalidReason::none);
