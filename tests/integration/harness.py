@@ -99,6 +99,15 @@ def published(bootstrap):
             consume(bootstrap, "ml.retrain.triggers", idle_ms=3000, timeout_s=30))
 
 
+def check_published(bootstrap, expected, when):
+    """SPEC §7: the outputs on Kafka are exactly `expected` (replay's) — none
+    missing, none twice, none extra — and there is something to compare."""
+    got = published(bootstrap)
+    check(len(got) == len(set(got)), f"{when}: no alert or trigger twice among {len(got)}")
+    check(sorted(got) == sorted(expected) and len(expected) > 0,
+          f"{when}: the {len(got)} outputs on Kafka equal replay's {len(expected)}")
+
+
 def write_config(path, bootstrap, models, group="driftd-it", dead_letter=True, checkpoint="1s", extra_models=""):
     """A driftd configuration over the sandbox with count windows 1000/250."""
     properties = "".join(f"\n    {k}: \"{v}\"" for k, v in TEST_KAFKA_PROPERTIES.items())
