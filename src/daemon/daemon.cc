@@ -40,6 +40,7 @@ Daemon::Daemon(const Config& config, Metrics& metrics, StatusBoard& status)
   reported_.late.assign(config.models.size(), 0);
   last_evaluation_.resize(config.models.size());
   model_partition_.resize(config.models.size());
+  reported_overflowed_.assign(config.models.size(), 0);
 }
 
 bool Daemon::wait_for_broker() {
@@ -191,6 +192,7 @@ void Daemon::on_assigned(const std::vector<PartitionOffset>& partitions) {
     for (std::size_t m = 0; m < model_partition_.size(); ++m) {
       if (model_partition_[m] == p.id) {
         pipeline_.reset_model(m);
+        reported_overflowed_[m] = 0;
         last_evaluation_[m].reset();
       }
     }
@@ -227,6 +229,9 @@ void Daemon::refresh_status() {
     metrics_.add_consumed(m, counters.consumed[m] - reported_.consumed[m]);
     metrics_.add_late(m, counters.late[m] - reported_.late[m]);
     metrics_.set_window_events(m, pipeline_.monitor(m).window_events());
+    const std::uint64_t overflowed = pipeline_.monitor(m).overflowed();
+    metrics_.add_overflowed(m, overflowed - std::min(overflowed, reported_overflowed_[m]));
+    reported_overflowed_[m] = overflowed;
   }
   metrics_.add_replayed(counters.replayed - reported_.replayed);
   reported_ = counters;
@@ -270,6 +275,7 @@ std::string Daemon::status_json(const std::vector<PartitionLag>& lags, bool read
     out += ",\"events\":" + std::to_string(counters.consumed[m]);
     out += ",\"late\":" + std::to_string(counters.late[m]);
     out += ",\"window_events\":" + std::to_string(monitor.window_events());
+    out += ",\"overflowed\":" + std::to_string(monitor.overflowed());
     out += ",\"reference_ready\":";
     out += monitor.reference_ready() ? "true" : "false";
     out += ",\"last_evaluation\":";

@@ -94,6 +94,7 @@ class Daemon final : private PartitionListener, private PipelineSink {
   };
   std::vector<std::optional<LastEvaluation>> last_evaluation_;  // per model
   PipelineCounters reported_;                  // counters already added to the metrics
+  std::vector<std::uint64_t> reported_overflowed_;  // per model, likewise
   EventConsumer consumer_;                     // last: its callbacks use everything above
 };
 

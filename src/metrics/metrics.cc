@@ -62,6 +62,7 @@ std::vector<std::string> test_names(const Config& config) {
 struct Metrics::Families {
   Family<Counter>& consumed;
   Family<Counter>& late;
+  Family<Counter>& overflowed;
   Family<Counter>& evaluations;
   Family<Counter>& alerts;
   Family<Counter>& retrain_triggers;
@@ -144,6 +145,9 @@ Metrics::Metrics(const std::vector<ModelSchema>& schemas, const Config& config)
       .consumed = counter("driftd_events_consumed_total", "Valid events routed to a model."),
       .late = counter("driftd_events_late_total",
                       "Events dropped because they arrived after their time window was evaluated."),
+      .overflowed = counter("driftd_values_overflowed_total",
+                            "Values past a bound, counted but not stored apart: categories past the 1,000th of a "
+                            "column (they share one category), events a time window let go early at max_events."),
       .evaluations = counter("driftd_evaluations_total", "Evaluations of a model's current window."),
       .alerts = counter("driftd_alerts_total",
                         "Drift alerts that fired, by severity (critical when the whole model drifted)."),
@@ -171,6 +175,7 @@ void Metrics::add_model(const Families& f, const ModelSchema& schema, const Mode
   s.id = schema.id;
   s.consumed = &f.consumed.Add(labels);
   s.late = &f.late.Add(labels);
+  s.overflowed = &f.overflowed.Add(labels);
   s.evaluations = &f.evaluations.Add(labels);
   s.alerts_warning = &f.alerts.Add({{"model", schema.id}, {"severity", "warning"}});
   s.alerts_critical = &f.alerts.Add({{"model", schema.id}, {"severity", "critical"}});
@@ -219,6 +224,10 @@ void Metrics::add_consumed(std::size_t model, std::uint64_t n) {
 void Metrics::add_invalid(InvalidReason reason, std::uint64_t n) {
   const auto index = static_cast<std::size_t>(reason);
   if (index < invalid_.size() && invalid_[index] != nullptr) invalid_[index]->Increment(static_cast<double>(n));
+}
+
+void Metrics::add_overflowed(std::size_t model, std::uint64_t n) {
+  if (model < models_.size()) models_[model].overflowed->Increment(static_cast<double>(n));
 }
 
 void Metrics::add_late(std::size_t model, std::uint64_t n) {

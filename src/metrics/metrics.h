@@ -55,6 +55,8 @@ class Metrics {
   void add_consumed(std::size_t model, std::uint64_t n);
   void add_invalid(InvalidReason reason, std::uint64_t n = 1);
   void add_late(std::size_t model, std::uint64_t n);
+  // Values past a memory bound (categories, time-window max_events): counted, not stored apart.
+  void add_overflowed(std::size_t model, std::uint64_t n);
   void add_dead_lettered(std::uint64_t n);
   // Messages re-read to rebuild windows after a restart or a partition move.
   void add_replayed(std::uint64_t n);
@@ -95,6 +97,7 @@ class Metrics {
     std::string id;
     prometheus::Counter* consumed = nullptr;
     prometheus::Counter* late = nullptr;
+    prometheus::Counter* overflowed = nullptr;
     prometheus::Counter* evaluations = nullptr;
     prometheus::Counter* alerts_warning = nullptr;
     prometheus::Counter* alerts_critical = nullptr;

@@ -100,6 +100,15 @@ bool ModelMonitor::on_event(const DecodedEvent& event, std::vector<EvaluationRep
   return true;
 }
 
+std::uint64_t ModelMonitor::overflowed() const {
+  if (!profile_) return 0;
+  std::uint64_t total = window_->overflowed();
+  for (const auto& column : profile_->categorical) {
+    if (column) total += column->dictionary.overflowed();
+  }
+  return total;
+}
+
 EvaluationReport ModelMonitor::evaluate() {
   EvaluationReport report;
   report.schema = &schema_;

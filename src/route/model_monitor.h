@@ -49,6 +49,9 @@ class ModelMonitor {
   bool reference_ready() const { return profile_.has_value(); }
   std::uint64_t events() const { return sequence_; }
   std::size_t window_events() const { return window_ ? window_->size() : 0; }
+  // Values past a memory bound so far: categories beyond kMaxCategories,
+  // events a time window let go early at max_events.
+  std::uint64_t overflowed() const;
 
  private:
   void start_windows(const ReferenceData& reference);
