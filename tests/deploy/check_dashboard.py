@@ -49,6 +49,9 @@ CONTRACT = {
     "driftd_kafka_delivery_errors_total": set(),
     "driftd_ready": set(),
     "driftd_build_info": {"version"},
+    "driftd_events_replayed_total": set(),
+    "driftd_outputs_suppressed_total": set(),
+    "driftd_values_overflowed_total": {"model"},
 }
 HISTOGRAMS = {"driftd_evaluation_seconds"}
 TARGET_LABELS = {"instance", "job"}
@@ -316,6 +319,8 @@ def synthetic_series():
            (f'driftd_build_info{{{t},version="0.1.0"}}', "1x20"),
            (f"driftd_dead_lettered_total{{{t}}}", "0+1x20"),
            (f"driftd_kafka_delivery_errors_total{{{t}}}", "0+1x20"),
+           (f"driftd_events_replayed_total{{{t}}}", "0+100x20"),
+           (f"driftd_outputs_suppressed_total{{{t}}}", "0x20"),
            (f'driftd_events_invalid_total{{{t},reason="not_json"}}', "0+2x20")]
     for p in ("0", "1"):
         out.append((f'driftd_consumer_lag{{{t},topic="ml.events",partition="{p}"}}', "10+5x20"))
@@ -329,6 +334,7 @@ def synthetic_series():
         m = f'{t},model="{model}"'
         out += [(f"driftd_events_consumed_total{{{m}}}", "0+500x20"),
                 (f"driftd_events_late_total{{{m}}}", "0+1x20"),
+                (f"driftd_values_overflowed_total{{{m}}}", "0+1x20"),
                 (f"driftd_model_drifted_share{{{m}}}", "0.5x20"),
                 (f"driftd_model_drift{{{m}}}", "0x10 1x10"),
                 (f"driftd_evaluations_total{{{m}}}", "0+2x20"),
