@@ -70,11 +70,16 @@ class Sandbox:
             self.process.wait(timeout=10)
 
 
-def produce(bootstrap, topic, path, input_format="jsonl", partitions_by_key=True):
+def produce(bootstrap, topic, path, input_format="jsonl", partitions_by_key=True, key_partitions=None):
+    """kafka_io.py produce; with partitions_by_key each key gets its own
+    partition, in order of first appearance unless key_partitions {key: p}
+    fixes it (a model must stay on one partition across several calls)."""
     command = [PYTHON, KAFKA_IO, "produce", "--bootstrap", bootstrap, "--topic", topic, "--input", path,
                "--input-format", input_format]
     if partitions_by_key:
         command.append("--partitions-by-key")
+    if key_partitions:
+        command += ["--key-partitions", ",".join(f"{k}={p}" for k, p in key_partitions.items())]
     result = subprocess.run(command, capture_output=True, text=True, timeout=300)
     if result.returncode != 0:
         fail(f"kafka_io.py produce: {result.stderr}")

@@ -16,7 +16,8 @@ Run it with Debian's /usr/bin/python3 (python3-kafka 2.0.2 imports only there).
       librdkafka's murmur2 partitioners do); keyless ones are spread. With
       --partitions-by-key the k-th distinct key (in order of first appearance)
       goes to partition k mod P, so that a few keys spread evenly; keyless
-      messages then go round-robin. Prints the number of messages sent; exit 1
+      messages then go round-robin; --key-partitions KEY=P,... fixes the slot of
+      some keys (so that a model keeps its partition across runs). Prints the number of messages sent; exit 1
       if any send failed.
 
   kafka_io.py consume --bootstrap B --topic T [--expect N] [--idle-ms 3000]
@@ -127,13 +128,18 @@ def produce(args):
     partitions = None
     if args.partitions_by_key:
         partitions = sorted(producer.partitions_for(args.topic))
+    # --key-partitions: fixed slots for some keys, so that a model stays on
+    # its partition across several produce runs.
     slots = {}
+    for pair in filter(None, (args.key_partitions or "").split(",")):
+        key, slot = pair.rsplit("=", 1)
+        slots[key.encode()] = int(slot)
     futures = []
     for i, message in enumerate(messages):
         key = None if args.raw_lines else key_of(message, args.key_field)
         partition = None
         if partitions:
-            slot = slots.setdefault(key, len(slots)) if key is not None else i
+            slot = slots.setdefault(key, len(slots)) if key is not None else i  # new keys: the next slot
             partition = partitions[slot % len(partitions)]
         futures.append(producer.send(args.topic, value=message, key=key, partition=partition))
     producer.flush()
@@ -229,6 +235,8 @@ def main():
     p.add_argument("--key-field", default="model_id", help="JSON field whose value is the key (default model_id)")
     p.add_argument("--raw-lines", action="store_true", help="no keys: send the lines as they are")
     p.add_argument("--timeout-s", type=float, default=60, help="give up after this long (default 60)")
+    p.add_argument("--key-partitions", metavar="KEY=P,...",
+                   help="with --partitions-by-key: these keys go to these partition slots")
     p.add_argument("--partitions-by-key", action="store_true",
                    help="k-th distinct key to partition k mod P (keyless: round-robin)")
 

@@ -41,7 +41,8 @@ check(result.returncode == 3, f"no broker: exit {result.returncode} after {took:
 check("no Kafka broker answered" in result.stderr and "kafka.connect_timeout" in result.stderr and took < 15,
       f"the message says why: {result.stderr.strip().splitlines()[-1]}")
 
-# 2. Faults during a run.
+# 2. Faults during a run. Each model keeps its partition across the three parts.
+KEYS = {"drifty": 0, "steady": 1}
 with open(os.path.join(work, "messages.b64")) as f:
     lines = f.readlines()
 thirds = [lines[: len(lines) // 3], lines[len(lines) // 3: 2 * len(lines) // 3], lines[2 * len(lines) // 3:]]
@@ -55,7 +56,7 @@ try:
     harness.write_config(config, sandbox.bootstrap, ["drifty", "steady"], checkpoint="500ms")
     expected = harness.replay(driftd, config, os.path.join(work, "events.jsonl"))
     daemon = harness.Daemon(driftd, config)
-    sent = harness.produce(sandbox.bootstrap, "ml.events", os.path.join(work, "part0.b64"), "b64lines")
+    sent = harness.produce(sandbox.bootstrap, "ml.events", os.path.join(work, "part0.b64"), "b64lines", key_partitions=KEYS)
     daemon.wait_messages(sent)
     harness.wait_for("/readyz 200 before the outage", lambda: daemon.get("/readyz")[0] == 200, timeout_s=15)
 
@@ -72,10 +73,10 @@ try:
     sandbox.command("rtt all 150")
     sandbox.command("errors 1 6 6 6")      # Fetch: NOT_LEADER_OR_FOLLOWER, three times
     sandbox.command("errors 8 27 27")      # OffsetCommit: REBALANCE_IN_PROGRESS, twice
-    sent += harness.produce(sandbox.bootstrap, "ml.events", os.path.join(work, "part1.b64"), "b64lines")
+    sent += harness.produce(sandbox.bootstrap, "ml.events", os.path.join(work, "part1.b64"), "b64lines", key_partitions=KEYS)
     daemon.wait_messages(sent)
     sandbox.command("rtt all 0")
-    sent += harness.produce(sandbox.bootstrap, "ml.events", os.path.join(work, "part2.b64"), "b64lines")
+    sent += harness.produce(sandbox.bootstrap, "ml.events", os.path.join(work, "part2.b64"), "b64lines", key_partitions=KEYS)
     daemon.wait_messages(sent)
     check(daemon.status()["messages"] == sent, f"every one of the {sent} messages processed once")
 

@@ -55,7 +55,8 @@ try:
                      and not owned(a) & owned(b), timeout_s=60)
     check(True, f"the group split the partitions: a owns {sorted(owned(a))}, b owns {sorted(owned(b))}")
 
-    sent = harness.produce(sandbox.bootstrap, "ml.events", os.path.join(work, "first.b64"), "b64lines")
+    sent = harness.produce(sandbox.bootstrap, "ml.events", os.path.join(work, "first.b64"), "b64lines",
+                           key_partitions={m: i for i, m in enumerate(models)})
     harness.wait_for(f"the daemons to process the first {sent} messages",
                      lambda: a.status()["messages"] + b.status()["messages"] == sent, timeout_s=60)
     check(a.status()["messages"] > 0 and b.status()["messages"] > 0,
@@ -68,7 +69,8 @@ try:
     harness.wait_for("b to take over all 4 partitions", lambda: owned(b) == {0, 1, 2, 3}, timeout_s=60)
     check(True, "b owns all 4 partitions after a left")
 
-    sent += harness.produce(sandbox.bootstrap, "ml.events", os.path.join(work, "second.b64"), "b64lines")
+    sent += harness.produce(sandbox.bootstrap, "ml.events", os.path.join(work, "second.b64"), "b64lines",
+                           key_partitions={m: i for i, m in enumerate(models)})
     harness.wait_for(f"b to process the rest of the {sent} messages",
                      lambda: a_total + b.status()["messages"] >= sent, timeout_s=60)
     b_status = b.status()

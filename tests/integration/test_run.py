@@ -49,7 +49,8 @@ try:
 
     daemon = harness.Daemon(driftd, config)
     check(daemon.get("/healthz")[0] == 200, "/healthz answers 200 while driftd starts")
-    sent = harness.produce(sandbox.bootstrap, "ml.events", os.path.join(work, "messages.b64"), "b64lines")
+    sent = harness.produce(sandbox.bootstrap, "ml.events", os.path.join(work, "messages.b64"), "b64lines",
+                           key_partitions={"drifty": 0, "steady": 1})
     check(sent == total, f"produced {sent} messages ({len(events)} events, {len(invalid)} invalid)")
     daemon.wait_messages(total)
 
@@ -126,7 +127,8 @@ try:
         for i in range(500):
             f.write(json.dumps({"model_id": "steady", "ts": 1763900000000 + i,
                                 "features": {"x": 0.1, "y": 0.2, "c": "a"}}) + "\n")
-    harness.produce(sandbox.bootstrap, "ml.events", more)
+    # steady stays on the partition it had (replay order is per partition).
+    harness.produce(sandbox.bootstrap, "ml.events", more, key_partitions={"drifty": 0, "steady": 1})
     daemon = harness.Daemon(driftd, config, name="driftd-restarted")
     daemon.wait_messages(500)
     harness.wait_for("the restarted driftd to be ready", lambda: daemon.get("/readyz")[0] == 200, timeout_s=15)
