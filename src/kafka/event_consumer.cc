@@ -108,7 +108,6 @@ std::vector<std::unique_ptr<RdKafka::Message>> EventConsumer::poll_batch(std::si
       batch.push_back(std::move(message));
       timeout_ms = 0;  // the rest of the batch is what is already queued
     } else if (err != RdKafka::ERR__PARTITION_EOF) {
-      ++errors_;
       last_error_ = message->errstr();
       break;
     }

@@ -41,9 +41,9 @@ class EventConsumer {
   EventConsumer(const KafkaConfig& kafka, PartitionListener& listener);
   ~EventConsumer();
 
-  // Up to `max` messages, waiting at most `wait` for the first one. Messages
-  // carrying a consumer error are not returned: they are counted in
-  // errors() and the last is kept in last_error().
+  // Up to `max` messages, waiting at most `wait` for the first one. A
+  // consumer error (e.g. the brokers are away) ends the batch early; it is
+  // kept in last_error().
   std::vector<std::unique_ptr<RdKafka::Message>> poll_batch(std::size_t max, std::chrono::milliseconds wait);
 
   // Synchronous commit; returns false (and keeps the reason in last_error())
@@ -62,14 +62,12 @@ class EventConsumer {
   // Leaves the group (revoking everything through the listener first).
   void close();
 
-  std::uint64_t errors() const { return errors_; }
   const std::string& last_error() const { return last_error_; }
 
  private:
   class Rebalance;
   std::unique_ptr<Rebalance> rebalance_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
-  std::uint64_t errors_ = 0;
   std::string last_error_;
   bool closed_ = false;
 };

@@ -34,8 +34,6 @@ class OutputLedger {
   // The ledger id of a dead letter: its source coordinates.
   static std::string dead_letter_id(std::string_view topic, std::int32_t partition, std::int64_t offset);
 
-  std::size_t size() const { return ids_.size(); }
-
  private:
   std::size_t capacity_;
   std::unordered_set<std::string> ids_;

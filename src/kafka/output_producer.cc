@@ -31,11 +31,9 @@ class OutputProducer::Reports final : public RdKafka::DeliveryReportCb {
  public:
   void dr_cb(RdKafka::Message& message) override {
     if (message.err() == RdKafka::ERR_NO_ERROR) return;
-    ++failed_total;
     ++failed_since_flush;
     last_error = message.topic_name() + ": " + message.errstr();
   }
-  std::uint64_t failed_total = 0;
   std::uint64_t failed_since_flush = 0;
   std::string last_error;
 };
@@ -144,7 +142,5 @@ bool OutputProducer::reachable(std::chrono::milliseconds timeout) {
   if (err != RdKafka::ERR_NO_ERROR) last_error_ = RdKafka::err2str(err);
   return err == RdKafka::ERR_NO_ERROR;
 }
-
-std::uint64_t OutputProducer::delivery_errors() const { return reports_->failed_total; }
 
 }  // namespace driftd

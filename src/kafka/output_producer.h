@@ -59,7 +59,6 @@ class OutputProducer {
   // Is any broker answering? Asks for metadata, waiting at most `timeout`.
   bool reachable(std::chrono::milliseconds timeout);
 
-  std::uint64_t delivery_errors() const;
   const std::string& last_error() const { return last_error_; }
 
  private:
