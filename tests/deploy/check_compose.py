@@ -26,13 +26,7 @@ import sys
 
 import yaml
 
-failures = []
-
-
-def check(ok, message):
-    if not ok:
-        failures.append(message)
-    return ok
+from checks import check, failures, report
 
 
 def load(path):
@@ -151,12 +145,6 @@ def main(argv):
           f"brokers {','.join(brokers)}, {len(config.get('models', []))} models from the stream; "
           f"{len([t for t in topics if t])} topics created; Prometheus scrapes driftd:{port}")
     return report()
-
-
-def report():
-    for f in failures:
-        print(f"FAIL {f}")
-    return 1 if failures else 0
 
 
 if __name__ == "__main__":

@@ -29,13 +29,7 @@ import shlex
 import subprocess
 import sys
 
-failures = []
-
-
-def check(ok, message):
-    if not ok:
-        failures.append(message)
-    return ok
+from checks import check, failures, report
 
 
 def instructions(path):
@@ -249,12 +243,6 @@ def main(argv):
     print(f"{dockerfile}: builder {froms[0]} ({len(build_pkgs)} packages), runtime {froms[1]} "
           f"({', '.join(runtime_pkgs)}), {copies} context copies")
     return report()
-
-
-def report():
-    for f in failures:
-        print(f"FAIL {f}")
-    return 1 if failures else 0
 
 
 if __name__ == "__main__":

@@ -28,13 +28,7 @@ import sys
 
 import yaml
 
-failures = []
-
-
-def check(ok, message):
-    if not ok:
-        failures.append(message)
-    return ok
+from checks import check, failures, report
 
 
 def load(directory):
@@ -175,12 +169,6 @@ def main(argv):
           f"(+ kustomization.yaml); driftd probes /healthz /readyz on 9108, config {config_path} "
           f"from ConfigMap in {cm_file}, state at {state_dir}")
     return report()
-
-
-def report():
-    for f in failures:
-        print(f"FAIL {f}")
-    return 1 if failures else 0
 
 
 if __name__ == "__main__":
