@@ -1,6 +1,9 @@
 #include "ks.h"
 
+#include <algorithm>
 #include <cmath>
+#include <numeric>
+#include <vector>
 
 #include "ks_distribution.h"
 
@@ -25,24 +28,43 @@ double ks_statistic(std::span<const double> r, std::span<const double> c) {
   return d;
 }
 
-double ks_statistic(std::span<const std::uint64_t> r, std::span<const std::uint64_t> c, std::uint64_t n,
-                    std::uint64_t m) {
-  // |i/n - j/m| is largest where |i*m - j*n| is: find that in exact integer
-  // arithmetic (cheap, no division per cell), then compute the double as the
-  // merge walk does, at every cell that attains the maximum, so the result
-  // is the same double to the last bit.
-  std::int64_t below_r = 0;
-  std::int64_t below_c = 0;
-  std::int64_t widest = -1;
+double ks_statistic(std::span<const GridCount> r, std::span<const GridCount> c, std::uint64_t n, std::uint64_t m) {
+  // |i/n - j/m| is largest where |i*m - j*n| is, and that is a prefix sum
+  // of r[k]*m - c[k]*n: exact integers, found in passes that are either
+  // vectorised or a single chain of additions (this walk runs over every
+  // cell of every numeric feature at every evaluation).
+  constexpr std::size_t kBlock = 64;
+  const std::size_t cells = r.size();
+  const auto n_ = std::int64_t(n);
+  const auto m_ = std::int64_t(m);
+  thread_local std::vector<std::int64_t> gap;
+  thread_local std::vector<std::int64_t> block_widest;
+  gap.resize(cells);
+  block_widest.resize((cells + kBlock - 1) / kBlock);
+  for (std::size_t cell = 0; cell < cells; ++cell) gap[cell] = std::int64_t(r[cell]) * m_ - std::int64_t(c[cell]) * n_;
+  std::int64_t sum = 0;
+  for (std::size_t cell = 0; cell < cells; ++cell) gap[cell] = sum += gap[cell];
+  std::int64_t widest = 0;
+  for (std::size_t b = 0; b < block_widest.size(); ++b) {
+    std::int64_t w = 0;
+    for (std::size_t cell = b * kBlock; cell < std::min(cells, (b + 1) * kBlock); ++cell) w = std::max(w, std::abs(gap[cell]));
+    block_widest[b] = w;
+    widest = std::max(widest, w);
+  }
+  // Then the double as the merge walk computes it, at every cell that
+  // attains the maximum, so that the result is the same to the last bit.
   double d = 0.0;
-  for (std::size_t cell = 0; cell < r.size(); ++cell) {
-    below_r += std::int64_t(r[cell]);
-    below_c += std::int64_t(c[cell]);
-    const std::int64_t gap = std::abs(below_r * std::int64_t(m) - below_c * std::int64_t(n));
-    if (gap >= widest) {
-      const double distance = std::abs(double(below_r) / double(n) - double(below_c) / double(m));
-      d = gap > widest ? distance : std::max(d, distance);
-      widest = gap;
+  std::uint64_t below_r = 0;
+  std::uint64_t below_c = 0;
+  std::size_t counted = 0;  // cells summed into below_r and below_c
+  for (std::size_t b = 0; b < block_widest.size(); ++b) {
+    if (block_widest[b] != widest) continue;
+    for (std::size_t cell = b * kBlock; cell < std::min(cells, (b + 1) * kBlock); ++cell) {
+      if (gap[cell] != widest && gap[cell] != -widest) continue;
+      below_r = std::accumulate(r.begin() + long(counted), r.begin() + long(cell) + 1, below_r);
+      below_c = std::accumulate(c.begin() + long(counted), c.begin() + long(cell) + 1, below_c);
+      counted = cell + 1;
+      d = std::max(d, std::abs(double(below_r) / double(n) - double(below_c) / double(m)));
     }
   }
   return d;
@@ -64,6 +86,10 @@ TestResult KsDetector::compare(const Sample& reference, const Sample& current) c
     }
     if (n == 0 || m == 0) {
       result.error = "ks needs at least one value in each sample";
+      return result;
+    }
+    if (n >= (std::uint64_t(1) << 31) || m >= (std::uint64_t(1) << 31)) {
+      result.error = "ks on a grid takes samples of fewer than 2^31 values";  // so that n * m < 2^62
       return result;
     }
     result.statistic = ks_statistic(r->counts, c->counts, n, m);

@@ -20,7 +20,8 @@ double ks_statistic(std::span<const double> reference_sorted, std::span<const do
 // The same D from two count vectors over the cells of one grid (GridSample):
 // the ECDFs are compared at the end of every cell. n and m are the sums of
 // the counts (> 0), which the caller has already taken.
-double ks_statistic(std::span<const std::uint64_t> reference_counts, std::span<const std::uint64_t> current_counts,
+// n * m must be below 2^62.
+double ks_statistic(std::span<const GridCount> reference_counts, std::span<const GridCount> current_counts,
                     std::uint64_t n, std::uint64_t m);
 
 }  // namespace driftd

@@ -9,7 +9,8 @@ namespace {
 
 constexpr double kShareFloor = 1e-4;
 
-std::uint64_t total(std::span<const std::uint64_t> counts) {
+template <typename Count>
+std::uint64_t total(std::span<const Count> counts) {
   return std::accumulate(counts.begin(), counts.end(), std::uint64_t{0});
 }
 
@@ -58,21 +59,29 @@ std::vector<double> psi_edges(const GridSample& reference, std::size_t bins) {
   });
 }
 
+std::vector<std::size_t> psi_bin_ends(const GridSample& reference, std::size_t bins) {
+  std::vector<std::size_t> ends;
+  for (const double edge : psi_edges(reference, bins)) {
+    // Bin i ends with the cell "== edges[i]".
+    const auto point = std::lower_bound(reference.points.begin(), reference.points.end(), edge);
+    if (point == reference.points.end() || *point != edge) return {};
+    ends.push_back(2 * std::size_t(point - reference.points.begin()) + 2);
+  }
+  if (ends.empty()) return {};
+  ends.push_back(reference.counts.size());
+  return ends;
+}
+
 namespace {
 
-// Sums grid cells into PSI bins: bin i ends with the cell "== edges[i]".
-// Empty when an edge is not a grid point.
-std::vector<std::uint64_t> grid_bin_counts(const GridSample& sample, std::span<const double> edges) {
+std::vector<std::uint64_t> grid_bin_counts(const GridSample& sample, std::span<const std::size_t> ends) {
   std::vector<std::uint64_t> counts;
+  counts.reserve(ends.size());
   std::size_t cell = 0;
-  for (const double edge : edges) {
-    const auto point = std::lower_bound(sample.points.begin(), sample.points.end(), edge);
-    if (point == sample.points.end() || *point != edge) return {};
-    const std::size_t end = 2 * std::size_t(point - sample.points.begin()) + 2;
+  for (const std::size_t end : ends) {
     counts.push_back(std::accumulate(sample.counts.begin() + long(cell), sample.counts.begin() + long(end), std::uint64_t{0}));
     cell = end;
   }
-  counts.push_back(std::accumulate(sample.counts.begin() + long(cell), sample.counts.end(), std::uint64_t{0}));
   return counts;
 }
 
@@ -116,13 +125,16 @@ TestResult PsiDetector::compare(const Sample& reference, const Sample& current) 
       result.error = "psi needs at least one value in each sample";
       return result;
     }
-    const auto edges = psi_edges(*r, bins_);
-    const auto ref_counts = grid_bin_counts(*r, edges);
-    const auto cur_counts = grid_bin_counts(*c, edges);
-    if (edges.empty() || ref_counts.empty() || cur_counts.empty()) {
+    std::span<const std::size_t> ends = r->psi_bin_ends;
+    std::vector<std::size_t> found;
+    if (r->psi_bins != bins_ || ends.empty()) {
+      found = psi_bin_ends(*r, bins_);
+      ends = found;
+    }
+    if (ends.empty()) {
       result.error = "psi: the grid lacks the reference's values or its quantile edges";
     } else {
-      result.statistic = psi_from_counts(ref_counts, cur_counts);
+      result.statistic = psi_from_counts(grid_bin_counts(*r, ends), grid_bin_counts(*c, ends));
     }
     return result;
   }

@@ -31,6 +31,11 @@ std::vector<double> psi_edges(std::span<const double> reference_sorted, std::siz
 // are then unknown).
 std::vector<double> psi_edges(const GridSample& reference, std::size_t bins);
 
+// Where each bin of those edges ends on the grid (one past its last cell,
+// the last bin ending with the grid), for GridSample::psi_bin_ends; empty
+// when the edges are unknown or not all grid points.
+std::vector<std::size_t> psi_bin_ends(const GridSample& reference, std::size_t bins);
+
 // Counts of an ascending sample in the bins the edges define (edges.size()+1 bins).
 std::vector<std::uint64_t> psi_bin_counts(std::span<const double> sorted, std::span<const double> edges);
 

@@ -48,9 +48,19 @@ struct PointSample {
 // distinct reference value is a point (order inside an open cell cannot move
 // the ECDF distance, which only changes at points); PSI when, in addition,
 // its quantile edges are points.
+// Counts are 32-bit: halving the arrays the window updates per event and
+// KS walks per evaluation is worth more than counting past 4e9 values per
+// cell (windows and references are bounded far below that).
+using GridCount = std::uint32_t;
+
 struct GridSample {
   std::span<const double> points;
-  std::span<const std::uint64_t> counts;
+  std::span<const GridCount> counts;
+  // A reference may carry its PSI bins, prepared once for psi_bins bins
+  // (see psi_bin_ends in detectors/psi.h), so that an evaluation need not
+  // find the quantile edges again; empty otherwise.
+  std::size_t psi_bins = 0;
+  std::span<const std::size_t> psi_bin_ends;
 };
 
 using Sample = std::variant<NumericSample, CategoricalSample, PointSample, GridSample>;

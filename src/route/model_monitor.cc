@@ -119,8 +119,7 @@ EvaluationReport ModelMonitor::evaluate() {
                               .categorical = column.type == FeatureType::categorical,
                               .missing = window_->missing(c)};
     if (column.type == FeatureType::numeric) {
-      const NumericReference& ref = *profile_->numeric[c];
-      const GridSample reference{ref.grid.points(), ref.counts};
+      const GridSample reference = profile_->numeric[c]->sample();
       const GridSample current = window_->numeric_sample(c);
       for (const auto& detector : detectors_[c]) feature.tests.push_back(timed(*detector, reference, current, report));
     } else {

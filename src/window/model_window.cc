@@ -23,8 +23,10 @@ ModelWindow::ModelWindow(const ModelSchema& schema, ReferenceProfile& reference,
       config_(config),
       columns_(schema.columns.size()),
       raw_index_(schema.columns.size(), -1),
-      counts_(schema.columns.size()),
-      missing_(schema.columns.size(), 0) {
+      grid_counts_(schema.columns.size()),
+      category_counts_(schema.columns.size()),
+      missing_(schema.columns.size(), 0),
+      uncounted_numbers_(schema.columns.size() * kCountBatch) {
   for (const auto& test : reference.multivariate) {
     for (const std::size_t column : test.columns) {
       if (raw_index_[column] < 0) {
@@ -34,7 +36,7 @@ ModelWindow::ModelWindow(const ModelSchema& schema, ReferenceProfile& reference,
     }
   }
   for (std::size_t c = 0; c < columns_; ++c) {
-    if (reference.numeric[c]) counts_[c].assign(reference.numeric[c]->counts.size(), 0);
+    if (reference.numeric[c]) grid_counts_[c].assign(reference.numeric[c]->counts.size(), 0);
   }
 }
 
@@ -69,36 +71,24 @@ bool ModelWindow::add(const DecodedEvent& event, std::uint64_t sequence) {
       while (!order_.empty() && order_.front().ts <= *window_end_ - duration) evict_front();
     }
   }
-  std::uint32_t slot;
-  if (!free_slots_.empty()) {
-    slot = free_slots_.back();
-    free_slots_.pop_back();
-  } else {
-    slot = std::uint32_t(cells_.size() / std::max<std::size_t>(columns_, 1));
-    cells_.resize(cells_.size() + std::max<std::size_t>(columns_, 1));
-    raw_.resize(raw_.size() + raw_columns_.size());
-  }
-  for (std::size_t c = 0; c < columns_; ++c) {
-    if (reference_.numeric[c] && !event.values[c].missing) reference_.numeric[c]->grid.prefetch(event.values[c].number);
-  }
+  const std::uint32_t slot = take_slot();
+  const std::size_t waiting = uncounted_added_.size();
   for (std::size_t c = 0; c < columns_; ++c) {
     const ColumnValue& value = event.values[c];
-    std::uint32_t cell = kMissing;
-    if (!value.missing) {
-      if (reference_.numeric[c]) {
-        cell = std::uint32_t(reference_.numeric[c]->grid.cell(value.number));
-      } else {
-        cell = reference_.categorical[c]->dictionary.code(value.text);
-        if (cell >= counts_[c].size()) counts_[c].resize(cell + 1, 0);
-      }
+    if (reference_.numeric[c]) {
+      uncounted_numbers_[c * kCountBatch + waiting] =
+          value.missing ? std::numeric_limits<double>::quiet_NaN() : value.number;
+    } else {
+      // Categories are coded now: codes follow first appearance, and the
+      // dictionary is a hash lookup that batching would not speed up.
+      cells_[c * capacity_ + slot] = value.missing ? kMissing : reference_.categorical[c]->dictionary.code(value.text);
     }
-    cells_[slot * columns_ + c] = cell;
     if (raw_index_[c] >= 0) {
       raw_[slot * raw_columns_.size() + std::size_t(raw_index_[c])] =
           value.missing ? std::numeric_limits<double>::quiet_NaN() : value.number;
     }
   }
-  count_in(slot, +1);
+  uncounted_added_.push_back(slot);
 
   const Entry entry{event.ts_ms, sequence, slot};
   if (config_.by_time()) {
@@ -117,6 +107,7 @@ bool ModelWindow::add(const DecodedEvent& event, std::uint64_t sequence) {
   }
   last_sequence_ = sequence;
   ++since_evaluation_;
+  if (uncounted_added_.size() == kCountBatch) catch_up_counts();
   return true;
 }
 
@@ -125,18 +116,69 @@ bool ModelWindow::due() const {
   return !evaluated_once_ || since_evaluation_ >= config_.step;
 }
 
+std::uint32_t ModelWindow::take_slot() {
+  if (free_slots_.empty()) {
+    // A count window needs its size plus the evicted awaiting catch-up; a
+    // time window grows by doubling (its events are bounded by max_events).
+    const std::size_t grown = capacity_ == 0 && !config_.by_time() ? config_.size + kCountBatch
+                                                                   : std::max<std::size_t>(2 * capacity_, 64);
+    std::vector<std::uint32_t> cells(columns_ * grown, kMissing);
+    for (std::size_t c = 0; c < columns_; ++c) {
+      std::copy_n(cells_.begin() + long(c * capacity_), capacity_, cells.begin() + long(c * grown));
+    }
+    cells_ = std::move(cells);
+    raw_.resize(grown * raw_columns_.size());
+    for (std::size_t slot = capacity_; slot < grown; ++slot) free_slots_.push_back(std::uint32_t(slot));
+    capacity_ = grown;
+  }
+  const std::uint32_t slot = free_slots_.front();
+  free_slots_.pop_front();
+  return slot;
+}
+
 void ModelWindow::evict_front() {
-  count_in(order_.front().slot, -1);
-  free_slots_.push_back(order_.front().slot);
+  uncounted_evicted_.push_back(order_.front().slot);
   order_.pop_front();
 }
 
-void ModelWindow::count_in(std::uint32_t slot, int delta) {
+void ModelWindow::catch_up_counts() {
+  if (uncounted_added_.empty() && uncounted_evicted_.empty()) return;
   for (std::size_t c = 0; c < columns_; ++c) {
-    const std::uint32_t cell = cells_[slot * columns_ + c];
-    if (cell == kMissing) missing_[c] += std::uint64_t(std::int64_t(delta));
-    else counts_[c][cell] += std::uint64_t(std::int64_t(delta));
+    std::uint32_t* cells = &cells_[c * capacity_];
+    if (reference_.numeric[c]) {
+      // Added before evicted: an event may have come and gone since the last catch-up.
+      std::vector<GridCount>& counts = grid_counts_[c];
+      const GridIndex& grid = reference_.numeric[c]->grid;
+      const double* numbers = &uncounted_numbers_[c * kCountBatch];
+      for (std::size_t i = 0; i < uncounted_added_.size(); ++i) {
+        const std::uint32_t cell = std::isnan(numbers[i]) ? kMissing : std::uint32_t(grid.cell(numbers[i]));
+        cells[uncounted_added_[i]] = cell;
+        if (cell == kMissing) ++missing_[c];
+        else ++counts[cell];
+      }
+      for (const std::uint32_t slot : uncounted_evicted_) {
+        if (cells[slot] == kMissing) --missing_[c];
+        else --counts[cells[slot]];
+      }
+    } else {
+      std::vector<std::uint64_t>& counts = category_counts_[c];
+      for (const std::uint32_t slot : uncounted_added_) {
+        if (cells[slot] == kMissing) {
+          ++missing_[c];
+        } else {
+          if (cells[slot] >= counts.size()) counts.resize(cells[slot] + 1, 0);
+          ++counts[cells[slot]];
+        }
+      }
+      for (const std::uint32_t slot : uncounted_evicted_) {
+        if (cells[slot] == kMissing) --missing_[c];
+        else --counts[cells[slot]];
+      }
+    }
   }
+  free_slots_.insert(free_slots_.end(), uncounted_evicted_.begin(), uncounted_evicted_.end());
+  uncounted_added_.clear();
+  uncounted_evicted_.clear();
 }
 
 WindowInfo ModelWindow::info() const {
@@ -153,16 +195,23 @@ WindowInfo ModelWindow::info() const {
   return info;
 }
 
-GridSample ModelWindow::numeric_sample(std::size_t column) const {
-  return GridSample{reference_.numeric[column]->grid.points(), counts_[column]};
+std::uint64_t ModelWindow::missing(std::size_t column) {
+  catch_up_counts();
+  return missing_[column];
+}
+
+GridSample ModelWindow::numeric_sample(std::size_t column) {
+  catch_up_counts();
+  return GridSample{reference_.numeric[column]->grid.points(), grid_counts_[column]};
 }
 
 std::pair<CategoricalSample, CategoricalSample> ModelWindow::categorical_samples(std::size_t column) {
+  catch_up_counts();
   CategoricalReference& ref = *reference_.categorical[column];
   const std::size_t categories = std::max(ref.dictionary.size(), ref.counts.size());
   ref.counts.resize(categories, 0);
-  counts_[column].resize(categories, 0);
-  return {CategoricalSample{ref.counts}, CategoricalSample{counts_[column]}};
+  category_counts_[column].resize(categories, 0);
+  return {CategoricalSample{ref.counts}, CategoricalSample{category_counts_[column]}};
 }
 
 std::vector<double> ModelWindow::points(const MultivariateReference& test, std::uint64_t seed) const {

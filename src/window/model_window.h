@@ -1,6 +1,14 @@
 // The current window of one model, kept as counts so that an event costs
 // O(log grid) per column and an evaluation reads counts instead of sorting.
 //
+// Counting is deferred and done a column at a time: add() only stores an
+// event's numbers, and the counts catch up (grid lookups, then increments
+// for the events added and decrements for those evicted) when a sample is
+// read or kCountBatch events wait. One column's grid and counts stay in
+// cache for a whole batch, where looking up all columns per event missed
+// cache on nearly every lookup (the engine's hottest work, see
+// bench/RESULTS.md). The counts read are the same either way.
+//
 // Count window: the last `size` events; evaluated when it first holds
 // `size` events and then every `step` events.
 // Time window: the events with event time in (B - duration, B], evaluated at
@@ -52,10 +60,10 @@ class ModelWindow {
   std::uint64_t overflowed() const { return overflowed_; }
   WindowInfo info() const;
 
-  GridSample numeric_sample(std::size_t column) const;
+  GridSample numeric_sample(std::size_t column);
   // Categorical samples of reference and window over the same (current) dictionary.
   std::pair<CategoricalSample, CategoricalSample> categorical_samples(std::size_t column);
-  std::uint64_t missing(std::size_t column) const { return missing_[column]; }
+  std::uint64_t missing(std::size_t column);
   // The window's points for a multivariate test, standardised by the
   // reference and subsampled with `seed`.
   std::vector<double> points(const MultivariateReference& test, std::uint64_t seed) const;
@@ -67,9 +75,14 @@ class ModelWindow {
     std::uint32_t slot;  // where its cells and raw values live in the pools
   };
   static constexpr std::uint32_t kMissing = 0xffffffffu;
+  // Events whose counting may wait: large enough to keep a column's grid
+  // hot over many lookups, small enough that the waiting numbers (columns x
+  // this many doubles) stay in L2 too.
+  static constexpr std::size_t kCountBatch = 1024;
 
+  std::uint32_t take_slot();
   void evict_front();
-  void count_in(std::uint32_t slot, int delta);
+  void catch_up_counts();
 
   const ModelSchema& schema_;
   ReferenceProfile& reference_;
@@ -79,12 +92,23 @@ class ModelWindow {
   std::vector<int> raw_index_;               // schema column -> index in raw_columns_, or -1
 
   std::deque<Entry> order_;                  // by (ts, sequence) for time windows; arrival for count
-  std::vector<std::uint32_t> cells_;         // slot * columns_ + column: grid cell or category code
+  // Per column, then slot: grid cell or category code. Slots are reused in
+  // the order they were freed, so the slots of consecutive events are
+  // mostly consecutive and catching up reads each column's cells in runs.
+  std::vector<std::uint32_t> cells_;         // column * capacity_ + slot
+  std::size_t capacity_ = 0;                 // slots
   std::vector<double> raw_;                  // slot * raw_columns_.size() + i
-  std::vector<std::uint32_t> free_slots_;
+  std::deque<std::uint32_t> free_slots_;
 
-  std::vector<std::vector<std::uint64_t>> counts_;  // per column: grid cells or category codes
+  std::vector<std::vector<GridCount>> grid_counts_;         // per numeric column: per grid cell
+  std::vector<std::vector<std::uint64_t>> category_counts_; // per categorical column: per code
   std::vector<std::uint64_t> missing_;
+  // Not yet counted: slots added (their numbers waiting column-major in
+  // uncounted_numbers_, NaN when missing) and slots evicted. An evicted
+  // slot is freed only once counted out, so its cells stay readable.
+  std::vector<std::uint32_t> uncounted_added_;
+  std::vector<double> uncounted_numbers_;    // column * kCountBatch + i
+  std::vector<std::uint32_t> uncounted_evicted_;
   std::size_t since_evaluation_ = 0;
   bool evaluated_once_ = false;
   std::optional<std::int64_t> window_end_;   // time windows: the boundary being filled

@@ -6,6 +6,7 @@
 
 #include "driftd/error.h"
 #include "grid.h"
+#include "psi.h"
 #include "sort_values.h"
 #include "score/samples.h"
 
@@ -74,6 +75,8 @@ ReferenceProfile prepare_reference(const ReferenceData& data, const ModelSchema&
       sort_values(sorted);
       ref.grid = GridIndex(reference_grid(sorted, defaults.psi_bins));
       ref.counts = grid_counts(ref.grid.points(), sorted);
+      ref.psi_bins = defaults.psi_bins;
+      ref.psi_bin_ends = psi_bin_ends(GridSample{ref.grid.points(), ref.counts}, ref.psi_bins);
     } else {
       CategoricalReference& ref = profile.categorical[c].emplace();
       ref.dictionary = CategoryDictionary(max_categories);

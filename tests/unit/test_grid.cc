@@ -20,7 +20,7 @@ TEST_CASE("grid: cells of values on, between and beyond the points", "[grid]") {
   CHECK(grid_cell(points, 3.0) == 4);
   CHECK(grid_cell(points, 4.0) == 5);
   CHECK(grid_cell(points, 9.0) == 6);
-  CHECK(grid_counts(points, std::vector<double>{0, 1, 1, 5}) == std::vector<std::uint64_t>{1, 2, 0, 0, 0, 0, 1});
+  CHECK(grid_counts(points, std::vector<double>{0, 1, 1, 5}) == std::vector<GridCount>{1, 2, 0, 0, 0, 0, 1});
 }
 
 TEST_CASE("grid: ks and psi on grid counts equal ks and psi on the values", "[grid][ks][psi]") {
@@ -56,13 +56,21 @@ TEST_CASE("grid: ks and psi on grid counts equal ks and psi on the values", "[gr
     const TestResult psi_grid = psi.compare(ref_grid, cur_grid);
     REQUIRE(psi_grid.ok());
     CHECK(psi_grid.statistic == psi_values.statistic);
+
+    // A reference carrying its prepared bins gives the same PSI; bins
+    // prepared for another bin count are not used.
+    const auto ends = psi_bin_ends(ref_grid, 10);
+    REQUIRE_FALSE(ends.empty());
+    CHECK(psi.compare(GridSample{points, ref_counts, 10, ends}, cur_grid).statistic == psi_values.statistic);
+    const auto other_ends = psi_bin_ends(ref_grid, 4);
+    CHECK(psi.compare(GridSample{points, ref_counts, 4, other_ends}, cur_grid).statistic == psi_values.statistic);
   }
 }
 
 TEST_CASE("grid: psi refuses a grid that lacks the reference's values", "[grid][psi]") {
   const std::vector<double> points = {0.0, 1.0};
-  const std::vector<std::uint64_t> between = {0, 1, 5, 1, 0};  // 5 reference values inside (0, 1)
-  const std::vector<std::uint64_t> current = {0, 1, 1, 1, 0};
+  const std::vector<GridCount> between = {0, 1, 5, 1, 0};  // 5 reference values inside (0, 1)
+  const std::vector<GridCount> current = {0, 1, 1, 1, 0};
   const PsiDetector psi(10, 0.2);
   CHECK_FALSE(psi.compare(GridSample{points, between}, GridSample{points, current}).ok());
 }
@@ -84,6 +92,17 @@ TEST_CASE("grid: the bucket index finds the same cell as binary search", "[grid]
     }
     CHECK(index.cell(-1e300) == 0);
     CHECK(index.cell(1e300) == 2 * index.points().size());
+  }
+  // Skewed: nearly every point in the first of the equal-width buckets, so
+  // lookups there overflow the fixed scan and must fall back.
+  std::vector<double> skewed(3000);
+  std::lognormal_distribution<double> heavy(0.0, 4.0);
+  for (auto& v : skewed) v = heavy(random);
+  std::sort(skewed.begin(), skewed.end());
+  const GridIndex skewed_index(reference_grid(skewed, 10));
+  for (int i = 0; i < 20000; ++i) {
+    const double value = i % 2 == 0 ? skewed[std::size_t(i) % skewed.size()] : heavy(random);
+    REQUIRE(skewed_index.cell(value) == grid_cell(skewed_index.points(), value));
   }
   CHECK(GridIndex(std::vector<double>{}).cell(1.0) == 0);
   CHECK(GridIndex(std::vector<double>{2.0}).cell(2.0) == 1);

@@ -41,8 +41,8 @@ TEST_CASE("ks: merge walk steps over ties as one block", "[ks]") {
   const std::vector<double> same = {3, 3, 3};
   CHECK(ks_statistic(same, same) == 0.0);
   // The same samples as counts on the grid {1, 2}: cells <1, =1, (1,2), =2, >2.
-  const std::vector<std::uint64_t> r_counts = {0, 2, 0, 2, 0};
-  const std::vector<std::uint64_t> c_counts = {0, 1, 0, 3, 0};
+  const std::vector<GridCount> r_counts = {0, 2, 0, 2, 0};
+  const std::vector<GridCount> c_counts = {0, 1, 0, 3, 0};
   CHECK(ks_statistic(r_counts, c_counts, 4, 4) == Approx(0.25));
 }
 

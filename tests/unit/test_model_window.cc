@@ -67,7 +67,7 @@ void check_against(ModelWindow& window, Fixture& f, const std::vector<Kept>& kep
   REQUIRE(window.size() == kept.size());
   const GridSample grid = window.numeric_sample(0);
   const auto expected = grid_counts(f.profile.numeric[0]->grid.points(), xs);
-  CHECK(std::vector<std::uint64_t>(grid.counts.begin(), grid.counts.end()) == expected);
+  CHECK(std::vector<GridCount>(grid.counts.begin(), grid.counts.end()) == expected);
   CHECK(window.missing(0) == x_missing);
   CHECK(window.missing(1) == c_missing);
   const auto [reference, current] = window.categorical_samples(1);
@@ -109,6 +109,30 @@ TEST_CASE("model_window: a count window equals the last `size` events, evaluated
   CHECK(info.start_ts == all[all.size() - 50].ts);
   CHECK(info.end_ts == all.back().ts);
   CHECK(f.profile.categorical[1]->dictionary.overflowed() > 0);  // 7 categories, bound 5
+}
+
+TEST_CASE("model_window: counts read rarely, after events came and went unread, are still exact", "[window]") {
+  // Counting waits for a read or for a batch of events: read after fewer
+  // events than a batch (some added and evicted unread), after several
+  // batches, and at a window larger than a batch.
+  for (const std::size_t size : {std::size_t(100), std::size_t(3000)}) {
+    Fixture f;
+    ModelWindow window(f.schema, f.profile, WindowConfig{.size = size, .step = 1});
+    std::mt19937_64 random(size);
+    std::vector<Kept> all;
+    std::string text;
+    for (std::uint64_t sequence = 1; sequence <= 9000; ++sequence) {
+      const DecodedEvent event = make_event(random, std::int64_t(sequence), text);
+      REQUIRE(window.add(event, sequence));
+      all.push_back({event.ts_ms, event.values[0].missing, event.values[0].number,
+                     event.values[1].missing ? "" : text});
+      if (sequence == 700 || sequence == 5000 || sequence == 9000) {
+        INFO("size " << size << ", read after " << sequence);
+        const std::size_t from = all.size() > size ? all.size() - size : 0;
+        check_against(window, f, std::vector<Kept>(all.begin() + long(from), all.end()));
+      }
+    }
+  }
 }
 
 TEST_CASE("model_window: a time window holds (B - duration, B] at each boundary, late events dropped", "[window]") {
