@@ -1,6 +1,7 @@
 #include "grid.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -31,28 +32,49 @@ GridIndex::GridIndex(std::vector<double> points) : points_(std::move(points)), s
     scale_ = 0.0;  // a range too small or too large to divide: plain binary search
     return;
   }
-  first_.resize(buckets + 1);
-  for (std::size_t b = 0; b <= buckets; ++b) {
-    const double start = low_ + double(b) / scale_;
-    first_[b] = std::uint32_t(std::lower_bound(points_.begin(), points_.begin() + long(size_), start) - points_.begin());
-  }
+  // Each point is put in its bucket by the very function that puts a value
+  // in one, so rounding cannot disagree: bucket() is monotone, hence a
+  // point in an earlier bucket than a value's is below the value, and one
+  // in a later bucket above it.
+  first_.assign(buckets + 1, 0);
+  for (std::size_t k = 0; k < size_; ++k) ++first_[bucket(points_[k]) + 1];
+  for (std::size_t b = 0; b < buckets; ++b) first_[b + 1] += first_[b];
 }
 
 std::size_t GridIndex::cell(double value) const {
-  if (const std::size_t b = bucket(value); b != SIZE_MAX) {
-    const std::size_t first = first_[b];
-    std::size_t below = 0;
-    for (std::size_t k = 0; k < kScan; ++k) below += points_[first + k] < value ? 1 : 0;
-    const std::size_t lo = first + below;
-    // The points counted are those below the value only if the one before
-    // the first is below it too and the one after the last counted is not:
-    // a bucket of more than kScan points, or rounding at a bucket's edge,
-    // fails this and takes the binary search.
-    if ((lo == 0 || points_[lo - 1] < value) && points_[lo] >= value) {
-      return 2 * lo + (points_[lo] == value ? 1 : 0);
-    }
+  const std::size_t b = bucket(value);
+  if (b == SIZE_MAX) return grid_cell(points(), value);
+  const std::size_t first = first_[b];
+  if (first_[b + 1] - first > kScan) return grid_cell(points(), value);  // a crowded bucket
+  // The bucket's points, then points of later buckets (above the value) or
+  // the +infinity padding: the cell is twice the points below the value
+  // plus one when one equals it, i.e. the count below plus the count at or
+  // below. Counted without a data-dependent branch.
+  static_assert(kScan == 8);
+  return 2 * first + scan_cell(&points_[first], value);
+}
+
+void GridIndex::lookup_order(std::span<const double> values, std::vector<std::uint32_t>& order) const {
+  constexpr std::size_t kRanges = 256;
+  const std::size_t n = values.size();
+  order.resize(n);
+  if (scale_ == 0.0) {
+    for (std::size_t i = 0; i < n; ++i) order[i] = std::uint32_t(i);
+    return;
   }
-  return grid_cell(points(), value);
+  // A counting sort into 256 ranges of buckets: enough order for the
+  // hardware prefetcher to follow, at the cost of two passes over the values.
+  const std::size_t per_range = (first_.size() - 1 + kRanges - 1) / kRanges;
+  thread_local std::vector<std::uint8_t> range_of;
+  range_of.resize(n);
+  std::array<std::uint32_t, kRanges + 1> start{};
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t b = bucket(values[i]);
+    range_of[i] = std::uint8_t(b == SIZE_MAX ? 0 : b / per_range);
+    ++start[range_of[i] + 1];
+  }
+  for (std::size_t k = 0; k < kRanges; ++k) start[k + 1] += start[k];
+  for (std::size_t i = 0; i < n; ++i) order[start[range_of[i]]++] = std::uint32_t(i);
 }
 
 std::vector<GridCount> grid_counts(std::span<const double> points, std::span<const double> values) {

@@ -2,7 +2,10 @@
 // reference, then each value of a stream lands in one cell in O(log points).
 #pragma once
 
+#include <immintrin.h>
+
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -33,14 +36,39 @@ inline std::size_t grid_cell(std::span<const double> points, double value) {
   return 2 * lo + (lo < points.size() && points[lo] == value ? 1 : 0);
 }
 
-// grid_cell() in a few memory accesses instead of log2(points): a directory
+// Among kScan = 8 ascending points, how many are below `value` plus how
+// many are at or below it: the cell offset of `value` among them (see
+// grid_cell). Portable, and with AVX-512 two compares and two popcounts
+// (the vectorised portable loop takes ~25 instructions).
+inline std::size_t scan_cell_portable(const double* points, double value) {
+  std::size_t cell = 0;
+  for (std::size_t k = 0; k < 8; ++k) cell += (points[k] < value ? 1 : 0) + (points[k] <= value ? 1 : 0);
+  return cell;
+}
+#if defined(__AVX512F__)
+inline std::size_t scan_cell_avx512(const double* points, double value) {
+  const __m512d eight = _mm512_loadu_pd(points);
+  const __m512d v = _mm512_set1_pd(value);
+  return std::size_t(std::popcount(unsigned(_mm512_cmp_pd_mask(eight, v, _CMP_LT_OQ))) +
+                     std::popcount(unsigned(_mm512_cmp_pd_mask(eight, v, _CMP_LE_OQ))));
+}
+#endif
+inline std::size_t scan_cell(const double* points, double value) {
+#if defined(__AVX512F__)
+  return scan_cell_avx512(points, value);
+#else
+  return scan_cell_portable(points, value);
+#endif
+}
+
+// grid_cell() in two memory accesses instead of log2(points): a directory
 // of equal-width buckets over the points' range, each holding where its
-// points start, so that a lookup counts the points below the value among a
-// fixed kScan points from there, with no data-dependent branch (a searching
-// loop mispredicted ~2 branches per lookup). The answer is verified, and a
-// value whose bucket holds more points falls back to the binary search, so
-// skewed data stays exact, only slower. The window pays one lookup per
-// event and numeric column, the hottest work of the streaming engine.
+// points start, so that a lookup compares the value with a fixed kScan
+// points from there, with no data-dependent branch (a searching loop
+// mispredicted ~2 branches per lookup). A value outside the range, or in a
+// bucket of more than kScan points, takes the binary search, so skewed data
+// stays exact, only slower. The window pays one lookup per event and
+// numeric column, the hottest work of the streaming engine.
 class GridIndex {
  public:
   static constexpr std::size_t kScan = 8;  // one AVX-512 compare of doubles
@@ -50,9 +78,16 @@ class GridIndex {
 
   std::span<const double> points() const { return {points_.data(), size_}; }
   std::size_t cell(double value) const;
+  // An order in which to look up many values: roughly ascending, so that
+  // the lookups read the directory and the points in one sweep (and the
+  // caller's counts too), which the hardware prefetcher follows, instead of
+  // at random. In a daemon whose caches Kafka's traffic keeps flushing this
+  // halves the cost of the lookups.
+  void lookup_order(std::span<const double> values, std::vector<std::uint32_t>& order) const;
 
  private:
-  // The directory bucket of `value`, or none (SIZE_MAX) outside the points' range.
+  // The directory bucket of `value`, or none (SIZE_MAX) outside the points'
+  // range. Monotone: a <= b implies bucket(a) <= bucket(b) inside it.
   std::size_t bucket(double value) const {
     if (!(scale_ > 0.0 && value >= low_ && value <= points_[size_ - 1])) return SIZE_MAX;
     return std::min(std::size_t((value - low_) * scale_), first_.size() - 2);
@@ -62,7 +97,7 @@ class GridIndex {
   std::size_t size_ = 0;
   double low_ = 0.0;
   double scale_ = 0.0;                // buckets per unit of value
-  std::vector<std::uint32_t> first_;  // per bucket (and one past the last): first point >= its start
+  std::vector<std::uint32_t> first_;  // per bucket (and one past the last): its first point
 };
 
 // Counts of the values on the grid (2*points.size()+1 cells).

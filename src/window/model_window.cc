@@ -149,8 +149,9 @@ void ModelWindow::catch_up_counts() {
       // Added before evicted: an event may have come and gone since the last catch-up.
       std::vector<GridCount>& counts = grid_counts_[c];
       const GridIndex& grid = reference_.numeric[c]->grid;
-      const double* numbers = &uncounted_numbers_[c * kCountBatch];
-      for (std::size_t i = 0; i < uncounted_added_.size(); ++i) {
+      const std::span<const double> numbers(&uncounted_numbers_[c * kCountBatch], uncounted_added_.size());
+      grid.lookup_order(numbers, lookup_order_);
+      for (const std::uint32_t i : lookup_order_) {
         const std::uint32_t cell = std::isnan(numbers[i]) ? kMissing : std::uint32_t(grid.cell(numbers[i]));
         cells[uncounted_added_[i]] = cell;
         if (cell == kMissing) ++missing_[c];

@@ -109,6 +109,7 @@ class ModelWindow {
   std::vector<std::uint32_t> uncounted_added_;
   std::vector<double> uncounted_numbers_;    // column * kCountBatch + i
   std::vector<std::uint32_t> uncounted_evicted_;
+  std::vector<std::uint32_t> lookup_order_;  // scratch: catch_up_counts' order of one column's lookups
   std::size_t since_evaluation_ = 0;
   bool evaluated_once_ = false;
   std::optional<std::int64_t> window_end_;   // time windows: the boundary being filled

@@ -3,6 +3,8 @@
 #include "grid.h"
 
 #include <algorithm>
+#include <array>
+#include <limits>
 #include <catch2/catch.hpp>
 #include <random>
 
@@ -104,6 +106,17 @@ TEST_CASE("grid: the bucket index finds the same cell as binary search", "[grid]
     const double value = i % 2 == 0 ? skewed[std::size_t(i) % skewed.size()] : heavy(random);
     REQUIRE(skewed_index.cell(value) == grid_cell(skewed_index.points(), value));
   }
+#if defined(__AVX512F__)
+  // The AVX-512 scan agrees with the portable one, ties and infinities included.
+  for (int i = 0; i < 20000; ++i) {
+    std::array<double, 8> eight;
+    for (auto& v : eight) v = std::round(normal(random) * 4) / 4;
+    std::sort(eight.begin(), eight.end());
+    if (i % 7 == 0) eight[7] = std::numeric_limits<double>::infinity();
+    const double value = std::round(normal(random) * 8) / 8;
+    REQUIRE(scan_cell_avx512(eight.data(), value) == scan_cell_portable(eight.data(), value));
+  }
+#endif
   CHECK(GridIndex(std::vector<double>{}).cell(1.0) == 0);
   CHECK(GridIndex(std::vector<double>{2.0}).cell(2.0) == 1);
   CHECK(GridIndex(std::vector<double>{2.0, 2.0 + 1e-300}).cell(3.0) == 4);
