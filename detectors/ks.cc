@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "ks_distribution.h"
+#include "ks_gaps.h"
 
 namespace driftd {
 
@@ -30,27 +31,15 @@ double ks_statistic(std::span<const double> r, std::span<const double> c) {
 
 double ks_statistic(std::span<const GridCount> r, std::span<const GridCount> c, std::uint64_t n, std::uint64_t m) {
   // |i/n - j/m| is largest where |i*m - j*n| is, and that is a prefix sum
-  // of r[k]*m - c[k]*n: exact integers, found in passes that are either
-  // vectorised or a single chain of additions (this walk runs over every
-  // cell of every numeric feature at every evaluation).
-  constexpr std::size_t kBlock = 64;
+  // of r[k]*m - c[k]*n: exact integers (ks_gaps.h).
   const std::size_t cells = r.size();
-  const auto n_ = std::int64_t(n);
-  const auto m_ = std::int64_t(m);
+  if (cells == 0) return 0.0;
   thread_local std::vector<std::int64_t> gap;
   thread_local std::vector<std::int64_t> block_widest;
   gap.resize(cells);
-  block_widest.resize((cells + kBlock - 1) / kBlock);
-  for (std::size_t cell = 0; cell < cells; ++cell) gap[cell] = std::int64_t(r[cell]) * m_ - std::int64_t(c[cell]) * n_;
-  std::int64_t sum = 0;
-  for (std::size_t cell = 0; cell < cells; ++cell) gap[cell] = sum += gap[cell];
-  std::int64_t widest = 0;
-  for (std::size_t b = 0; b < block_widest.size(); ++b) {
-    std::int64_t w = 0;
-    for (std::size_t cell = b * kBlock; cell < std::min(cells, (b + 1) * kBlock); ++cell) w = std::max(w, std::abs(gap[cell]));
-    block_widest[b] = w;
-    widest = std::max(widest, w);
-  }
+  block_widest.resize((cells + kKsGapBlock - 1) / kKsGapBlock);
+  ks_gaps(r, c, std::int64_t(n), std::int64_t(m), gap.data(), block_widest.data());
+  const std::int64_t widest = *std::max_element(block_widest.begin(), block_widest.end());
   // Then the double as the merge walk computes it, at every cell that
   // attains the maximum, so that the result is the same to the last bit.
   double d = 0.0;
@@ -59,7 +48,7 @@ double ks_statistic(std::span<const GridCount> r, std::span<const GridCount> c, 
   std::size_t counted = 0;  // cells summed into below_r and below_c
   for (std::size_t b = 0; b < block_widest.size(); ++b) {
     if (block_widest[b] != widest) continue;
-    for (std::size_t cell = b * kBlock; cell < std::min(cells, (b + 1) * kBlock); ++cell) {
+    for (std::size_t cell = b * kKsGapBlock; cell < std::min(cells, (b + 1) * kKsGapBlock); ++cell) {
       if (gap[cell] != widest && gap[cell] != -widest) continue;
       below_r = std::accumulate(r.begin() + long(counted), r.begin() + long(cell) + 1, below_r);
       below_c = std::accumulate(c.begin() + long(counted), c.begin() + long(cell) + 1, below_c);

@@ -1,4 +1,5 @@
 #include "ks.h"
+#include "ks_gaps.h"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -53,4 +54,30 @@ TEST_CASE("ks: samples it cannot test give an error, not a number", "[ks]") {
   CHECK_FALSE(ks.compare(NumericSample{values}, NumericSample{none}).ok());
   const std::vector<std::uint64_t> counts = {1, 2};
   CHECK_FALSE(ks.compare(CategoricalSample{counts}, CategoricalSample{counts}).ok());
+}
+
+TEST_CASE("ks: the AVX-512 gap walk equals the portable one", "[ks]") {
+#if defined(__AVX512F__) && defined(__AVX512DQ__)
+  std::mt19937_64 random(7);
+  for (const std::size_t cells : {1, 7, 8, 9, 63, 64, 65, 200, 10021}) {
+    std::vector<GridCount> r(cells), c(cells);
+    std::int64_t n = 0, m = 0;
+    for (std::size_t k = 0; k < cells; ++k) {
+      r[k] = GridCount(random() % 4 == 0 ? random() % 50 : 0);
+      c[k] = GridCount(random() % 3 == 0 ? random() % 70 : 0);
+      n += r[k];
+      m += c[k];
+    }
+    const std::size_t blocks = (cells + kKsGapBlock - 1) / kKsGapBlock;
+    std::vector<std::int64_t> gap(cells), widest(blocks), gap_avx(cells), widest_avx(blocks);
+    ks_gaps_portable(r, c, n, m, gap.data(), widest.data());
+    ks_gaps_avx512(r, c, n, m, gap_avx.data(), widest_avx.data());
+    INFO(cells << " cells");
+    CHECK(gap_avx == gap);
+    CHECK(widest_avx == widest);
+    CHECK(gap.back() == n * m - m * n);  // both ECDFs end at 1
+  }
+#else
+  SUCCEED("built without AVX-512: only the portable walk exists");
+#endif
 }
