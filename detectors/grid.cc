@@ -41,19 +41,6 @@ GridIndex::GridIndex(std::vector<double> points) : points_(std::move(points)), s
   for (std::size_t b = 0; b < buckets; ++b) first_[b + 1] += first_[b];
 }
 
-std::size_t GridIndex::cell(double value) const {
-  const std::size_t b = bucket(value);
-  if (b == SIZE_MAX) return grid_cell(points(), value);
-  const std::size_t first = first_[b];
-  if (first_[b + 1] - first > kScan) return grid_cell(points(), value);  // a crowded bucket
-  // The bucket's points, then points of later buckets (above the value) or
-  // the +infinity padding: the cell is twice the points below the value
-  // plus one when one equals it, i.e. the count below plus the count at or
-  // below. Counted without a data-dependent branch.
-  static_assert(kScan == 8);
-  return 2 * first + scan_cell(&points_[first], value);
-}
-
 void GridIndex::lookup_order(std::span<const double> values, std::vector<std::uint32_t>& order) const {
   constexpr std::size_t kRanges = 256;
   const std::size_t n = values.size();

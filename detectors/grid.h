@@ -77,7 +77,20 @@ class GridIndex {
   explicit GridIndex(std::vector<double> points);
 
   std::span<const double> points() const { return {points_.data(), size_}; }
-  std::size_t cell(double value) const;
+  // Inline: the window calls it in a loop over a column's values, where the
+  // members stay in registers.
+  std::size_t cell(double value) const {
+    const std::size_t b = bucket(value);
+    if (b == SIZE_MAX) return grid_cell(points(), value);
+    const std::size_t first = first_[b];
+    if (first_[b + 1] - first > kScan) return grid_cell(points(), value);  // a crowded bucket
+    // The bucket's points, then points of later buckets (above the value)
+    // or the +infinity padding: the cell is twice the points below the
+    // value plus one when one equals it, i.e. the count below plus the
+    // count at or below.
+    static_assert(kScan == 8);
+    return 2 * first + scan_cell(&points_[first], value);
+  }
   // An order in which to look up many values: roughly ascending, so that
   // the lookups read the directory and the points in one sweep (and the
   // caller's counts too), which the hardware prefetcher follows, instead of

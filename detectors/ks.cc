@@ -45,14 +45,15 @@ double ks_statistic(std::span<const GridCount> r, std::span<const GridCount> c, 
   double d = 0.0;
   std::uint64_t below_r = 0;
   std::uint64_t below_c = 0;
-  std::size_t counted = 0;  // cells summed into below_r and below_c
+  std::size_t counted = 0;  // cells summed into below_r
   for (std::size_t b = 0; b < block_widest.size(); ++b) {
     if (block_widest[b] != widest) continue;
     for (std::size_t cell = b * kKsGapBlock; cell < std::min(cells, (b + 1) * kKsGapBlock); ++cell) {
       if (gap[cell] != widest && gap[cell] != -widest) continue;
       below_r = std::accumulate(r.begin() + long(counted), r.begin() + long(cell) + 1, below_r);
-      below_c = std::accumulate(c.begin() + long(counted), c.begin() + long(cell) + 1, below_c);
       counted = cell + 1;
+      // gap = below_r * m - below_c * n, exactly.
+      below_c = std::uint64_t((std::int64_t(below_r) * std::int64_t(m) - gap[cell]) / std::int64_t(n));
       d = std::max(d, std::abs(double(below_r) / double(n) - double(below_c) / double(m)));
     }
   }

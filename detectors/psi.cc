@@ -121,20 +121,27 @@ TestResult PsiDetector::compare(const Sample& reference, const Sample& current) 
       result.error = "psi needs two samples on the same grid";
       return result;
     }
-    if (total(r->counts) == 0 || total(c->counts) == 0) {
-      result.error = "psi needs at least one value in each sample";
-      return result;
-    }
     std::span<const std::size_t> ends = r->psi_bin_ends;
     std::vector<std::size_t> found;
     if (r->psi_bins != bins_ || ends.empty()) {
+      if (total(r->counts) == 0 || total(c->counts) == 0) {
+        result.error = "psi needs at least one value in each sample";
+        return result;
+      }
       found = psi_bin_ends(*r, bins_);
       ends = found;
     }
     if (ends.empty()) {
       result.error = "psi: the grid lacks the reference's values or its quantile edges";
+      return result;
+    }
+    // The bins cover every cell: their sums are the samples' sizes.
+    const auto ref_bins = grid_bin_counts(*r, ends);
+    const auto cur_bins = grid_bin_counts(*c, ends);
+    if (total<std::uint64_t>(ref_bins) == 0 || total<std::uint64_t>(cur_bins) == 0) {
+      result.error = "psi needs at least one value in each sample";
     } else {
-      result.statistic = psi_from_counts(grid_bin_counts(*r, ends), grid_bin_counts(*c, ends));
+      result.statistic = psi_from_counts(ref_bins, cur_bins);
     }
     return result;
   }

@@ -26,7 +26,7 @@ ModelWindow::ModelWindow(const ModelSchema& schema, ReferenceProfile& reference,
       grid_counts_(schema.columns.size()),
       category_counts_(schema.columns.size()),
       missing_(schema.columns.size(), 0),
-      uncounted_numbers_(schema.columns.size() * kCountBatch) {
+      uncounted_numbers_(schema.columns.size() * kNumbersStride) {
   for (const auto& test : reference.multivariate) {
     for (const std::size_t column : test.columns) {
       if (raw_index_[column] < 0) {
@@ -36,7 +36,12 @@ ModelWindow::ModelWindow(const ModelSchema& schema, ReferenceProfile& reference,
     }
   }
   for (std::size_t c = 0; c < columns_; ++c) {
-    if (reference.numeric[c]) grid_counts_[c].assign(reference.numeric[c]->counts.size(), 0);
+    if (reference.numeric[c]) {
+      numeric_columns_.push_back(c);
+      grid_counts_[c].assign(reference.numeric[c]->counts.size(), 0);
+    } else {
+      categorical_columns_.push_back(c);
+    }
   }
 }
 
@@ -73,20 +78,20 @@ bool ModelWindow::add(const DecodedEvent& event, std::uint64_t sequence) {
   }
   const std::uint32_t slot = take_slot();
   const std::size_t waiting = uncounted_added_.size();
-  for (std::size_t c = 0; c < columns_; ++c) {
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  for (const std::size_t c : numeric_columns_) {
     const ColumnValue& value = event.values[c];
-    if (reference_.numeric[c]) {
-      uncounted_numbers_[c * kCountBatch + waiting] =
-          value.missing ? std::numeric_limits<double>::quiet_NaN() : value.number;
-    } else {
-      // Categories are coded now: codes follow first appearance, and the
-      // dictionary is a hash lookup that batching would not speed up.
-      cells_[c * capacity_ + slot] = value.missing ? kMissing : reference_.categorical[c]->dictionary.code(value.text);
-    }
-    if (raw_index_[c] >= 0) {
-      raw_[slot * raw_columns_.size() + std::size_t(raw_index_[c])] =
-          value.missing ? std::numeric_limits<double>::quiet_NaN() : value.number;
-    }
+    uncounted_numbers_[c * kNumbersStride + waiting] = value.missing ? kNaN : value.number;
+  }
+  for (const std::size_t c : categorical_columns_) {
+    // Categories are coded now: codes follow first appearance, and the
+    // dictionary is a hash lookup that batching would not speed up.
+    const ColumnValue& value = event.values[c];
+    cells_[c * capacity_ + slot] = value.missing ? kMissing : reference_.categorical[c]->dictionary.code(value.text);
+  }
+  for (std::size_t i = 0; i < raw_columns_.size(); ++i) {
+    const ColumnValue& value = event.values[raw_columns_[i]];
+    raw_[slot * raw_columns_.size() + i] = value.missing ? kNaN : value.number;
   }
   uncounted_added_.push_back(slot);
 
@@ -149,7 +154,7 @@ void ModelWindow::catch_up_counts() {
       // Added before evicted: an event may have come and gone since the last catch-up.
       std::vector<GridCount>& counts = grid_counts_[c];
       const GridIndex& grid = reference_.numeric[c]->grid;
-      const std::span<const double> numbers(&uncounted_numbers_[c * kCountBatch], uncounted_added_.size());
+      const std::span<const double> numbers(&uncounted_numbers_[c * kNumbersStride], uncounted_added_.size());
       grid.lookup_order(numbers, lookup_order_);
       for (const std::uint32_t i : lookup_order_) {
         const std::uint32_t cell = std::isnan(numbers[i]) ? kMissing : std::uint32_t(grid.cell(numbers[i]));
