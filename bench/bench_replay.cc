@@ -4,6 +4,7 @@
 //   bench_replay WORKDIR
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -79,8 +80,7 @@ int main(int argc, char** argv) {
   const Config config = load_config((dir / "bench.yaml").string());
 
   // Decode only: read every line and decode it, as the pipeline's first stage does.
-  double decode_seconds = 0;
-  {
+  const auto decode_pass = [&] {
     EventDecoder decoder(config.input, model_schemas(config));
     DecodedEvent event;
     std::ifstream in(dir / "events.jsonl");
@@ -88,28 +88,44 @@ int main(int argc, char** argv) {
     std::size_t valid = 0;
     const double start = cpu_seconds();
     while (std::getline(in, line)) valid += decoder.decode(line, 0, event) == InvalidReason::none ? 1 : 0;
-    decode_seconds = cpu_seconds() - start;
+    const double seconds = cpu_seconds() - start;
     if (valid != std::size_t(kEvents)) std::fprintf(stderr, "decoded %zu of %d\n", valid, kEvents);
-  }
-  const long rss_before = max_rss_mib();
-
-  double pipeline_seconds = 0;
+    return seconds;
+  };
   CountingSink sink;
   std::uint64_t evaluations = 0;
-  {
+  const auto pipeline_pass = [&] {
     Pipeline pipeline(config);
+    sink.alerts = 0;
     std::ifstream in(dir / "events.jsonl");
     std::string line;
     const double start = cpu_seconds();
     while (std::getline(in, line)) pipeline.process(line, 0, sink);
-    pipeline_seconds = cpu_seconds() - start;
+    const double seconds = cpu_seconds() - start;
     evaluations = pipeline.counters().evaluations;
+    return seconds;
+  };
+
+  // The machine is shared and noisy: rounds of both, back to back, and the
+  // best of each.
+  constexpr int kRounds = 3;
+  double decode_seconds = 1e300;
+  double pipeline_seconds = 1e300;
+  long rss_before = 0;
+  for (int round = 1; round <= kRounds; ++round) {
+    const double decode = decode_pass();
+    if (round == 1) rss_before = max_rss_mib();
+    const double pipeline = pipeline_pass();
+    std::printf("round %d: read+decode only %.2f s CPU, replay pipeline %.2f s CPU\n", round, decode, pipeline);
+    decode_seconds = std::min(decode_seconds, decode);
+    pipeline_seconds = std::min(pipeline_seconds, pipeline);
   }
   const double decode_rate = kEvents / decode_seconds;
   const double pipeline_rate = kEvents / pipeline_seconds;
-  std::printf("read+decode only: %.0f events/s (%.2f s CPU)\n", decode_rate, decode_seconds);
-  std::printf("replay pipeline:  %.0f events/s (%.2f s CPU), %llu evaluations, %zu alerts\n", pipeline_rate,
-              pipeline_seconds, static_cast<unsigned long long>(evaluations), sink.alerts);
+  std::printf("best of %d, read+decode only: %.0f events/s (%.2f s CPU)\n", kRounds, decode_rate, decode_seconds);
+  std::printf("best of %d, replay pipeline:  %.0f events/s (%.2f s CPU), %llu evaluations, %zu alerts\n", kRounds,
+              pipeline_rate, pipeline_seconds, static_cast<unsigned long long>(evaluations), sink.alerts);
+  std::printf("engine (pipeline - decode): %.0f ns/event\n", 1e9 * (pipeline_seconds - decode_seconds) / kEvents);
   std::printf("pipeline / decode-only rate: %.0f %% (target >= 40 %%; target rate >= 500000 events/s)\n",
               100.0 * pipeline_rate / decode_rate);
   std::printf("max RSS: %ld MiB after decode-only, %ld MiB after the pipeline\n", rss_before, max_rss_mib());
