@@ -34,26 +34,28 @@ double ks_statistic(std::span<const GridCount> r, std::span<const GridCount> c, 
   // of r[k]*m - c[k]*n: exact integers (ks_gaps.h).
   const std::size_t cells = r.size();
   if (cells == 0) return 0.0;
-  thread_local std::vector<std::int64_t> gap;
+  const std::size_t blocks = (cells + kKsGapBlock - 1) / kKsGapBlock;
+  thread_local std::vector<std::int64_t> block_start;
   thread_local std::vector<std::int64_t> block_widest;
-  gap.resize(cells);
-  block_widest.resize((cells + kKsGapBlock - 1) / kKsGapBlock);
-  ks_gaps(r, c, std::int64_t(n), std::int64_t(m), gap.data(), block_widest.data());
+  block_start.resize(blocks);
+  block_widest.resize(blocks);
+  ks_gaps(r, c, std::int64_t(n), std::int64_t(m), block_start.data(), block_widest.data());
   const std::int64_t widest = *std::max_element(block_widest.begin(), block_widest.end());
   // Then the double as the merge walk computes it, at every cell that
   // attains the maximum, so that the result is the same to the last bit.
   double d = 0.0;
   std::uint64_t below_r = 0;
-  std::uint64_t below_c = 0;
   std::size_t counted = 0;  // cells summed into below_r
-  for (std::size_t b = 0; b < block_widest.size(); ++b) {
+  for (std::size_t b = 0; b < blocks; ++b) {
     if (block_widest[b] != widest) continue;
+    std::int64_t gap = block_start[b];
     for (std::size_t cell = b * kKsGapBlock; cell < std::min(cells, (b + 1) * kKsGapBlock); ++cell) {
-      if (gap[cell] != widest && gap[cell] != -widest) continue;
+      gap += std::int64_t(r[cell]) * std::int64_t(m) - std::int64_t(c[cell]) * std::int64_t(n);
+      if (gap != widest && gap != -widest) continue;
       below_r = std::accumulate(r.begin() + long(counted), r.begin() + long(cell) + 1, below_r);
       counted = cell + 1;
       // gap = below_r * m - below_c * n, exactly.
-      below_c = std::uint64_t((std::int64_t(below_r) * std::int64_t(m) - gap[cell]) / std::int64_t(n));
+      const auto below_c = std::uint64_t((std::int64_t(below_r) * std::int64_t(m) - gap) / std::int64_t(n));
       d = std::max(d, std::abs(double(below_r) / double(n) - double(below_c) / double(m)));
     }
   }
@@ -68,12 +70,12 @@ TestResult KsDetector::compare(const Sample& reference, const Sample& current) c
       result.error = "ks needs two samples on the same grid";
       return result;
     }
-    std::uint64_t n = 0;
-    std::uint64_t m = 0;
-    for (std::size_t cell = 0; cell < r->counts.size(); ++cell) {
-      n += r->counts[cell];
-      m += c->counts[cell];
-    }
+    const auto sum = [](const GridSample& sample) {
+      return sample.total ? *sample.total
+                          : std::accumulate(sample.counts.begin(), sample.counts.end(), std::uint64_t{0});
+    };
+    const std::uint64_t n = sum(*r);
+    const std::uint64_t m = sum(*c);
     if (n == 0 || m == 0) {
       result.error = "ks needs at least one value in each sample";
       return result;

@@ -61,6 +61,9 @@ struct GridSample {
   // find the quantile edges again; empty otherwise.
   std::size_t psi_bins = 0;
   std::span<const std::size_t> psi_bin_ends;
+  // The sum of counts, when the caller keeps it (the engine does), so that
+  // a test need not add up the grid again; summed when absent.
+  std::optional<std::uint64_t> total;
 };
 
 using Sample = std::variant<NumericSample, CategoricalSample, PointSample, GridSample>;

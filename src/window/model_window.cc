@@ -208,7 +208,10 @@ std::uint64_t ModelWindow::missing(std::size_t column) {
 
 GridSample ModelWindow::numeric_sample(std::size_t column) {
   catch_up_counts();
-  return GridSample{reference_.numeric[column]->grid.points(), grid_counts_[column]};
+  // Every event in the window is counted in a cell or as missing.
+  return GridSample{.points = reference_.numeric[column]->grid.points(),
+                    .counts = grid_counts_[column],
+                    .total = order_.size() - missing_[column]};
 }
 
 std::pair<CategoricalSample, CategoricalSample> ModelWindow::categorical_samples(std::size_t column) {

@@ -75,6 +75,7 @@ ReferenceProfile prepare_reference(const ReferenceData& data, const ModelSchema&
       sort_values(sorted);
       ref.grid = GridIndex(reference_grid(sorted, defaults.psi_bins));
       ref.counts = grid_counts(ref.grid.points(), sorted);
+      ref.total = sorted.size();
       ref.psi_bins = defaults.psi_bins;
       ref.psi_bin_ends = psi_bin_ends(GridSample{ref.grid.points(), ref.counts}, ref.psi_bins);
     } else {

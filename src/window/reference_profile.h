@@ -62,10 +62,11 @@ struct NumericReference {
   GridIndex grid;                      // its points and a fast lookup
   std::vector<GridCount> counts;       // reference counts on it
   std::uint64_t missing = 0;
+  std::uint64_t total = 0;             // the sum of counts: values not missing
   std::size_t psi_bins = 0;            // the PSI bins the grid was built with,
   std::vector<std::size_t> psi_bin_ends;  // and where they end on it
 
-  GridSample sample() const { return {grid.points(), counts, psi_bins, psi_bin_ends}; }
+  GridSample sample() const { return {grid.points(), counts, psi_bins, psi_bin_ends, total}; }
 };
 
 struct CategoricalReference {

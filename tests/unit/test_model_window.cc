@@ -3,6 +3,7 @@
 #include "window/model_window.h"
 
 #include <catch2/catch.hpp>
+#include <numeric>
 #include <random>
 
 #include "grid.h"
@@ -66,6 +67,8 @@ void check_against(ModelWindow& window, Fixture& f, const std::vector<Kept>& kep
   }
   REQUIRE(window.size() == kept.size());
   const GridSample grid = window.numeric_sample(0);
+  REQUIRE(grid.total);
+  CHECK(*grid.total == std::accumulate(grid.counts.begin(), grid.counts.end(), std::uint64_t{0}));
   const auto expected = grid_counts(f.profile.numeric[0]->grid.points(), xs);
   CHECK(std::vector<GridCount>(grid.counts.begin(), grid.counts.end()) == expected);
   CHECK(window.missing(0) == x_missing);
