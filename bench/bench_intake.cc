@@ -65,6 +65,7 @@ int main(int argc, char** argv) {
   std::string bootstrap, topic;
   std::size_t messages = 0;
   double timeout_s = 120;
+  std::string queue_kbytes;
   po::options_description options("bench_intake options");
   options.add_options()
       ("help,h", "print this help")
@@ -72,7 +73,8 @@ int main(int argc, char** argv) {
       ("topic", po::value(&topic)->required(), "topic to read from the beginning")
       ("messages", po::value(&messages)->required(), "stop after this many messages")
       ("timeout-s", po::value(&timeout_s)->default_value(timeout_s), "give up after this long")
-      ("no-parse", "consume only: the bare client's cost");
+      ("no-parse", "consume only: the bare client's cost")
+      ("queue-kbytes", po::value(&queue_kbytes), "queued.max.messages.kbytes (librdkafka's default when absent)");
   po::variables_map values;
   try {
     po::store(po::parse_command_line(argc, argv, options), values);
@@ -100,6 +102,10 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "bench_intake: %s\n", error.c_str());
       return 2;
     }
+  }
+  if (!queue_kbytes.empty() && conf->set("queued.max.messages.kbytes", queue_kbytes, error) != RdKafka::Conf::CONF_OK) {
+    std::fprintf(stderr, "bench_intake: %s\n", error.c_str());
+    return 2;
   }
   std::unique_ptr<RdKafka::KafkaConsumer> consumer(RdKafka::KafkaConsumer::create(conf.get(), error));
   if (!consumer) {
