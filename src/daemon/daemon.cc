@@ -4,6 +4,8 @@
 #include <iostream>
 #include <stdexcept>
 
+#include <librdkafka/rdkafka.h>
+
 #include "util/json_text.h"
 
 namespace driftd {
@@ -40,6 +42,7 @@ Daemon::Daemon(const Config& config, Metrics& metrics, StatusBoard& status)
   reported_.late.assign(config.models.size(), 0);
   last_evaluation_.resize(config.models.size());
   model_partition_.resize(config.models.size());
+  model_run_.resize(config.models.size(), 0);
   reported_overflowed_.assign(config.models.size(), 0);
 }
 
@@ -86,10 +89,14 @@ void Daemon::run(const std::atomic<bool>& stop) {
   metrics_.set_ready(false);
 }
 
-void Daemon::process(const RdKafka::Message& message) {
-  if (last_position_ == nullptr || last_id_.partition != message.partition() ||
-      last_id_.topic != message.topic_name()) {
-    last_id_ = {message.topic_name(), message.partition()};
+void Daemon::process(RdKafka::Message& message) {
+  // librdkafka's C message: the C++ accessors are virtual calls, and
+  // topic_name() builds a std::string per message.
+  const rd_kafka_message_t& raw = *static_cast<const rd_kafka_message_t*>(message.c_ptr());
+  if (last_position_ == nullptr || last_id_.partition != raw.partition || last_topic_ != raw.rkt) {
+    last_id_ = {message.topic_name(), raw.partition};
+    last_topic_ = raw.rkt;
+    ++run_;
     const auto owned = positions_.find(last_id_);
     // Taken before a revocation that came in the same batch: its new owner
     // processes it, and we must not.
@@ -99,15 +106,18 @@ void Daemon::process(const RdKafka::Message& message) {
     }
     last_position_ = &owned->second;
   }
-  const Pipeline::Mode mode = message.offset() < last_position_->replay_until ? Pipeline::Mode::replay
-                                                                               : Pipeline::Mode::live;
+  const Pipeline::Mode mode = raw.offset < last_position_->replay_until ? Pipeline::Mode::replay
+                                                                         : Pipeline::Mode::live;
   current_ = &message;
   const std::size_t model = pipeline_.process(
-      std::string_view(static_cast<const char*>(message.payload()), message.len()), broker_timestamp(message),
+      std::string_view(static_cast<const char*>(raw.payload), raw.len), broker_timestamp(message),
       *this, mode);
   current_ = nullptr;
-  if (model != Pipeline::kNoModel && model_partition_[model] != last_id_) model_partition_[model] = last_id_;
-  last_position_->next = message.offset() + 1;
+  if (model != Pipeline::kNoModel && model_run_[model] != run_) {
+    model_run_[model] = run_;
+    model_partition_[model] = last_id_;
+  }
+  last_position_->next = raw.offset + 1;
 }
 
 void Daemon::on_invalid(std::string_view /*message*/, InvalidReason reason) {

@@ -50,7 +50,7 @@ class Daemon final : private PartitionListener, private PipelineSink {
 
  private:
   bool wait_for_broker();
-  void process(const RdKafka::Message& message);
+  void process(RdKafka::Message& message);
   void checkpoint(std::chrono::milliseconds wait);
   void refresh_status();
   std::vector<PartitionOffset> positions() const;
@@ -80,13 +80,18 @@ class Daemon final : private PartitionListener, private PipelineSink {
   bool ledger_stale_ = true;                   // partitions moved in: read the output topics again
   OutputLedger ledger_;
   std::vector<std::optional<PartitionId>> model_partition_;  // where each model's events come from
+  std::vector<std::uint64_t> model_run_;       // per model: the run of last_id_ its partition was recorded in
   bool broker_ok_ = true;
   std::uint64_t transactions_ = 0;             // exactly_once: transactions committed
   std::string failure_;                        // a fatal error met inside a librdkafka callback
   std::uint64_t consumed_since_status_ = 0;
   const RdKafka::Message* current_ = nullptr;  // the message being processed, for dead letters
-  Position* last_position_ = nullptr;          // messages come in runs from one partition
+  // Messages come in runs from one partition: what the current run's
+  // messages share, so that a message costs no topic-name comparison.
+  Position* last_position_ = nullptr;
   PartitionId last_id_;
+  const void* last_topic_ = nullptr;           // librdkafka's topic handle of the run
+  std::uint64_t run_ = 0;                      // counts runs
   struct LastEvaluation {
     WindowInfo window;
     bool drift = false;
