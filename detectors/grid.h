@@ -1,5 +1,6 @@
 // The grid a GridSample is counted on (see detector.h): built once from the
-// reference, then each value of a stream lands in one cell in O(log points).
+// reference, then each value of a stream lands in one cell in a few memory
+// accesses (O(log points) at worst).
 #pragma once
 
 #include <immintrin.h>

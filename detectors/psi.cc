@@ -131,7 +131,7 @@ TestResult PsiDetector::compare(const Sample& reference, const Sample& current) 
       found = psi_bin_ends(*r, bins_);
       ends = found;
     }
-    if (ends.empty()) {
+    if (ends.empty() || ends.back() != r->counts.size()) {
       result.error = "psi: the grid lacks the reference's values or its quantile edges";
       return result;
     }

@@ -39,20 +39,20 @@ struct PointSample {
   std::size_t rows() const { return dims == 0 ? 0 : values.size() / dims; }
 };
 
+// Counts are 32-bit: halving the arrays the window updates per event and
+// KS walks per evaluation is worth more than counting past 4e9 values per
+// cell (windows and references are bounded far below that).
+using GridCount = std::uint32_t;
+
 // A numeric sample summarised on a grid of points shared by the reference and
 // the current sample: the streaming engine keeps its windows this way,
-// updated per event in O(log points). counts has 2*points.size()+1 cells:
+// one grid lookup per value. counts has 2*points.size()+1 cells:
 // counts[2k+1] counts the values equal to points[k]; counts[2k] those
 // strictly between points[k-1] and points[k] (below points[0] for k = 0,
 // above the last point for the last cell). KS is exact on it when every
 // distinct reference value is a point (order inside an open cell cannot move
 // the ECDF distance, which only changes at points); PSI when, in addition,
 // its quantile edges are points.
-// Counts are 32-bit: halving the arrays the window updates per event and
-// KS walks per evaluation is worth more than counting past 4e9 values per
-// cell (windows and references are bounded far below that).
-using GridCount = std::uint32_t;
-
 struct GridSample {
   std::span<const double> points;
   std::span<const GridCount> counts;

@@ -148,10 +148,11 @@ void ModelWindow::evict_front() {
 
 void ModelWindow::catch_up_counts() {
   if (uncounted_added_.empty() && uncounted_evicted_.empty()) return;
+  // Added before evicted, column by column: an event may have come and gone
+  // since the last catch-up.
   for (std::size_t c = 0; c < columns_; ++c) {
     std::uint32_t* cells = &cells_[c * capacity_];
     if (reference_.numeric[c]) {
-      // Added before evicted: an event may have come and gone since the last catch-up.
       std::vector<GridCount>& counts = grid_counts_[c];
       const GridIndex& grid = reference_.numeric[c]->grid;
       const std::span<const double> numbers(&uncounted_numbers_[c * kNumbersStride], uncounted_added_.size());

@@ -1,5 +1,5 @@
-// The current window of one model, kept as counts so that an event costs
-// O(log grid) per column and an evaluation reads counts instead of sorting.
+// The current window of one model, kept as counts so that an event costs a
+// grid lookup per column and an evaluation reads counts instead of sorting.
 //
 // Counting is deferred and done a column at a time: add() only stores an
 // event's numbers, and the counts catch up (grid lookups, then increments

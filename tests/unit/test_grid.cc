@@ -75,6 +75,10 @@ TEST_CASE("grid: psi refuses a grid that lacks the reference's values", "[grid][
   const std::vector<GridCount> current = {0, 1, 1, 1, 0};
   const PsiDetector psi(10, 0.2);
   CHECK_FALSE(psi.compare(GridSample{points, between}, GridSample{points, current}).ok());
+  // Prepared bins that do not cover the grid are refused, not read past.
+  const std::vector<GridCount> on_points = {0, 3, 0, 3, 0};
+  const std::vector<std::size_t> short_ends = {2, 4};
+  CHECK_FALSE(psi.compare(GridSample{points, on_points, 10, short_ends}, GridSample{points, current}).ok());
 }
 
 TEST_CASE("grid: the bucket index finds the same cell as binary search", "[grid]") {
