@@ -3,7 +3,9 @@
 // accesses (O(log points) at worst).
 #pragma once
 
+#if defined(__AVX512F__)
 #include <immintrin.h>
+#endif
 
 #include <algorithm>
 #include <bit>

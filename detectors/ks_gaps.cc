@@ -1,6 +1,8 @@
 #include "ks_gaps.h"
 
+#if defined(__AVX512F__) && defined(__AVX512DQ__)
 #include <immintrin.h>
+#endif
 
 #include <algorithm>
 #include <cstdlib>
