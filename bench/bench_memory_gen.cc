@@ -58,6 +58,24 @@ int skewed_item(std::mt19937_64& random) {
   return std::min(kItems - 1, int(u * u * kItems));
 }
 
+// A reference of kReferenceRows rows of `features` standard normal columns
+// named PREFIX0, PREFIX1, ...
+void write_normal_reference(const std::filesystem::path& path, const char* prefix, int features,
+                            std::mt19937_64& random, std::normal_distribution<double>& normal) {
+  std::ofstream out(path);
+  for (int f = 0; f < features; ++f) out << (f ? "," : "") << prefix << f;
+  out << "\n";
+  std::string text;
+  for (int i = 0; i < kReferenceRows; ++i) {
+    text.clear();
+    for (int f = 0; f < features; ++f) {
+      if (f) text += ',';
+      append_number(text, normal(random));
+    }
+    out << text << "\n";
+  }
+}
+
 void setup(const std::filesystem::path& dir) {
   std::filesystem::create_directories(dir);
   std::mt19937_64 random(5);
@@ -80,17 +98,7 @@ void setup(const std::filesystem::path& dir) {
             "    features:\n";
   for (int f = 0; f < kTimedFeatures; ++f) config << "      - {name: t" << f << ", type: numeric, tests: [ks, psi]}\n";
 
-  std::ofstream wide(dir / "wide.csv");
-  for (int f = 0; f < kWideFeatures; ++f) wide << (f ? "," : "") << "f" << f;
-  wide << "\n";
-  for (int i = 0; i < kReferenceRows; ++i) {
-    text.clear();
-    for (int f = 0; f < kWideFeatures; ++f) {
-      if (f) text += ',';
-      append_number(text, normal(random));
-    }
-    wide << text << "\n";
-  }
+  write_normal_reference(dir / "wide.csv", "f", kWideFeatures, random, normal);
 
   std::ofstream shop(dir / "shop.csv");
   shop << "user,item,country,amount\n";
@@ -101,17 +109,7 @@ void setup(const std::filesystem::path& dir) {
     shop << text << "\n";
   }
 
-  std::ofstream timed(dir / "timed.csv");
-  for (int f = 0; f < kTimedFeatures; ++f) timed << (f ? "," : "") << "t" << f;
-  timed << "\n";
-  for (int i = 0; i < kReferenceRows; ++i) {
-    text.clear();
-    for (int f = 0; f < kTimedFeatures; ++f) {
-      if (f) text += ',';
-      append_number(text, normal(random));
-    }
-    timed << text << "\n";
-  }
+  write_normal_reference(dir / "timed.csv", "t", kTimedFeatures, random, normal);
 }
 
 void write_progress(const std::string& path, std::uint64_t events) {

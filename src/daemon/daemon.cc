@@ -23,9 +23,10 @@ constexpr std::chrono::milliseconds kShutdownWait{5'000};
 constexpr std::size_t kLedgerTail = 10'000;
 constexpr std::chrono::seconds kLedgerTimeout{30};
 
-std::int64_t broker_timestamp(const RdKafka::Message& message) {
-  const RdKafka::MessageTimestamp ts = message.timestamp();
-  return ts.type == RdKafka::MessageTimestamp::MSG_TIMESTAMP_NOT_AVAILABLE ? 0 : ts.timestamp;
+std::int64_t broker_timestamp(const rd_kafka_message_t& message) {
+  rd_kafka_timestamp_type_t type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
+  const std::int64_t ts = rd_kafka_message_timestamp(&message, &type);
+  return type == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? 0 : ts;
 }
 
 }  // namespace
@@ -70,7 +71,6 @@ void Daemon::run(const std::atomic<bool>& stop) {
       ledger_stale_ = false;
     }
     for (const auto& message : batch) process(*message);
-    consumed_since_status_ += batch.size();
     producer_.poll();
     const auto now = Clock::now();
     if (now >= next_checkpoint) {
@@ -110,7 +110,7 @@ void Daemon::process(RdKafka::Message& message) {
                                                                          : Pipeline::Mode::live;
   current_ = &message;
   const std::size_t model = pipeline_.process(
-      std::string_view(static_cast<const char*>(raw.payload), raw.len), broker_timestamp(message),
+      std::string_view(static_cast<const char*>(raw.payload), raw.len), broker_timestamp(raw),
       *this, mode);
   current_ = nullptr;
   if (model != Pipeline::kNoModel && model_run_[model] != run_) {
@@ -230,11 +230,11 @@ std::vector<PartitionOffset> Daemon::positions() const {
 }
 
 void Daemon::refresh_status() {
-  // Consuming proves the broker is there; when idle, ask it.
-  broker_ok_ = consumed_since_status_ > 0 || producer_.reachable(std::chrono::milliseconds(500));
-  consumed_since_status_ = 0;
-
   const PipelineCounters& counters = pipeline_.counters();
+  // Consuming proves the broker is there; when idle, ask it.
+  const bool consumed = counters.messages + counters.replayed > reported_.messages + reported_.replayed;
+  broker_ok_ = consumed || producer_.reachable(std::chrono::milliseconds(500));
+
   for (std::size_t m = 0; m < counters.consumed.size(); ++m) {
     metrics_.add_consumed(m, counters.consumed[m] - reported_.consumed[m]);
     metrics_.add_late(m, counters.late[m] - reported_.late[m]);

@@ -84,7 +84,6 @@ class Daemon final : private PartitionListener, private PipelineSink {
   bool broker_ok_ = true;
   std::uint64_t transactions_ = 0;             // exactly_once: transactions committed
   std::string failure_;                        // a fatal error met inside a librdkafka callback
-  std::uint64_t consumed_since_status_ = 0;
   const RdKafka::Message* current_ = nullptr;  // the message being processed, for dead letters
   // Messages come in runs from one partition: what the current run's
   // messages share, so that a message costs no topic-name comparison.

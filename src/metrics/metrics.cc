@@ -77,70 +77,47 @@ Metrics::Metrics(const std::vector<ModelSchema>& schemas, const Config& config)
     : registry_(std::make_shared<prometheus::Registry>()) {
   prometheus::Registry& r = *registry_;
 
-  auto& invalid =
-      prometheus::BuildCounter()
-          .Name("driftd_events_invalid_total")
-          .Help("Messages that were not valid events, by reason; they are skipped (and dead-lettered when configured).")
-          .Register(r);
-  invalid_.assign(std::size(kInvalidReasons) + 1, nullptr);
-  for (const InvalidReason reason : kInvalidReasons) {
-    invalid_[static_cast<std::size_t>(reason)] = &invalid.Add({{"reason", std::string(reason_name(reason))}});
-  }
-  dead_lettered_ = &prometheus::BuildCounter()
-                        .Name("driftd_dead_lettered_total")
-                        .Help("Invalid messages copied to the dead-letter topic.")
-                        .Register(r)
-                        .Add({});
-  replayed_ = &prometheus::BuildCounter()
-                   .Name("driftd_events_replayed_total")
-                   .Help("Messages re-read from before the committed offset to rebuild windows (not counted as consumed).")
-                   .Register(r)
-                   .Add({});
-  duplicates_suppressed_ = &prometheus::BuildCounter()
-                               .Name("driftd_outputs_suppressed_total")
-                               .Help("Alerts, retrain triggers and dead letters not sent again: already on their topics.")
-                               .Register(r)
-                               .Add({});
-  delivery_errors_ = &prometheus::BuildCounter()
-                          .Name("driftd_kafka_delivery_errors_total")
-                          .Help("Messages (alerts, retrain triggers, dead letters) Kafka failed to deliver.")
-                          .Register(r)
-                          .Add({});
-  ready_ = &prometheus::BuildGauge()
-                .Name("driftd_ready")
-                .Help("1 when driftd is consuming and caught up (what /readyz reports), else 0.")
-                .Register(r)
-                .Add({});
-  prometheus::BuildGauge()
-      .Name("driftd_build_info")
-      .Help("Always 1; the version label tells which driftd is running.")
-      .Register(r)
-      .Add({{"version", DRIFTD_VERSION}})
-      .Set(1);
-  consumer_lag_family_ = &prometheus::BuildGauge()
-                              .Name("driftd_consumer_lag")
-                              .Help("Messages between our position and the end of each assigned input partition.")
-                              .Register(r);
-  statistic_family_ = &prometheus::BuildGauge()
-                           .Name("driftd_drift_statistic")
-                           .Help("The statistic of a drift test at its last successful evaluation.")
-                           .Register(r);
-  p_value_family_ = &prometheus::BuildGauge()
-                         .Name("driftd_drift_p_value")
-                         .Help("The p-value of a drift test at its last successful evaluation (p-value tests only).")
-                         .Register(r);
-  evaluation_seconds_family_ = &prometheus::BuildHistogram()
-                                    .Name("driftd_evaluation_seconds")
-                                    .Help("Time one drift test took in one evaluation, by test.")
-                                    .Register(r);
-  for (const auto& test : test_names(config)) evaluation_histogram(test);
-
   const auto counter = [&](const char* name, const char* help) -> Family<Counter>& {
     return prometheus::BuildCounter().Name(name).Help(help).Register(r);
   };
   const auto gauge = [&](const char* name, const char* help) -> Family<Gauge>& {
     return prometheus::BuildGauge().Name(name).Help(help).Register(r);
   };
+
+  auto& invalid = counter("driftd_events_invalid_total",
+                          "Messages that were not valid events, by reason; they are skipped (and dead-lettered when "
+                          "configured).");
+  invalid_.assign(std::size(kInvalidReasons) + 1, nullptr);
+  for (const InvalidReason reason : kInvalidReasons) {
+    invalid_[static_cast<std::size_t>(reason)] = &invalid.Add({{"reason", std::string(reason_name(reason))}});
+  }
+  dead_lettered_ = &counter("driftd_dead_lettered_total", "Invalid messages copied to the dead-letter topic.").Add({});
+  replayed_ = &counter("driftd_events_replayed_total",
+                       "Messages re-read from before the committed offset to rebuild windows (not counted as "
+                       "consumed).")
+                   .Add({});
+  duplicates_suppressed_ =
+      &counter("driftd_outputs_suppressed_total",
+               "Alerts, retrain triggers and dead letters not sent again: already on their topics.")
+           .Add({});
+  delivery_errors_ = &counter("driftd_kafka_delivery_errors_total",
+                              "Messages (alerts, retrain triggers, dead letters) Kafka failed to deliver.")
+                          .Add({});
+  ready_ = &gauge("driftd_ready", "1 when driftd is consuming and caught up (what /readyz reports), else 0.").Add({});
+  gauge("driftd_build_info", "Always 1; the version label tells which driftd is running.")
+      .Add({{"version", DRIFTD_VERSION}})
+      .Set(1);
+  consumer_lag_family_ =
+      &gauge("driftd_consumer_lag", "Messages between our position and the end of each assigned input partition.");
+  statistic_family_ = &gauge("driftd_drift_statistic", "The statistic of a drift test at its last successful evaluation.");
+  p_value_family_ = &gauge("driftd_drift_p_value",
+                           "The p-value of a drift test at its last successful evaluation (p-value tests only).");
+  evaluation_seconds_family_ = &prometheus::BuildHistogram()
+                                    .Name("driftd_evaluation_seconds")
+                                    .Help("Time one drift test took in one evaluation, by test.")
+                                    .Register(r);
+  for (const auto& test : test_names(config)) evaluation_histogram(test);
+
   const Families families{
       .consumed = counter("driftd_events_consumed_total", "Valid events routed to a model."),
       .late = counter("driftd_events_late_total",

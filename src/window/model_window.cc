@@ -152,6 +152,12 @@ void ModelWindow::catch_up_counts() {
   // since the last catch-up.
   for (std::size_t c = 0; c < columns_; ++c) {
     std::uint32_t* cells = &cells_[c * capacity_];
+    const auto count_out = [&](auto& counts) {
+      for (const std::uint32_t slot : uncounted_evicted_) {
+        if (cells[slot] == kMissing) --missing_[c];
+        else --counts[cells[slot]];
+      }
+    };
     if (reference_.numeric[c]) {
       std::vector<GridCount>& counts = grid_counts_[c];
       const GridIndex& grid = reference_.numeric[c]->grid;
@@ -163,10 +169,7 @@ void ModelWindow::catch_up_counts() {
         if (cell == kMissing) ++missing_[c];
         else ++counts[cell];
       }
-      for (const std::uint32_t slot : uncounted_evicted_) {
-        if (cells[slot] == kMissing) --missing_[c];
-        else --counts[cells[slot]];
-      }
+      count_out(counts);
     } else {
       std::vector<std::uint64_t>& counts = category_counts_[c];
       for (const std::uint32_t slot : uncounted_added_) {
@@ -177,10 +180,7 @@ void ModelWindow::catch_up_counts() {
           ++counts[cells[slot]];
         }
       }
-      for (const std::uint32_t slot : uncounted_evicted_) {
-        if (cells[slot] == kMissing) --missing_[c];
-        else --counts[cells[slot]];
-      }
+      count_out(counts);
     }
   }
   free_slots_.insert(free_slots_.end(), uncounted_evicted_.begin(), uncounted_evicted_.end());

@@ -113,7 +113,13 @@ def check_published(bootstrap, expected, when):
           f"{when}: the {len(got)} outputs on Kafka equal replay's {len(expected)}")
 
 
-def write_config(path, bootstrap, models, group="driftd-it", dead_letter=True, checkpoint="1s", extra_models=""):
+def make_stream(work, *options):
+    """make_stream.py's files in `work` (see its usage for the options)."""
+    subprocess.run([PYTHON, os.path.join(HERE, "make_stream.py"), work, *options], check=True)
+
+
+def write_config(path, bootstrap, models, group="driftd-it", dead_letter=True, checkpoint="1s", extra_models="",
+                 exactly_once=False):
     """A driftd configuration over the sandbox with count windows 1000/250."""
     properties = "".join(f"\n    {k}: \"{v}\"" for k, v in TEST_KAFKA_PROPERTIES.items())
     text = f"""kafka:
@@ -124,6 +130,7 @@ def write_config(path, bootstrap, models, group="driftd-it", dead_letter=True, c
   retrain_topic: ml.retrain.triggers
   {"dead_letter_topic: ml.events.dlq" if dead_letter else ""}
   connect_timeout: 10s
+  {"exactly_once: true" if exactly_once else ""}
   properties:{properties}
 http: {{listen: "127.0.0.1:0"}}
 state: {{dir: {os.path.dirname(path)}/state, checkpoint_interval: {checkpoint}}}
@@ -148,11 +155,14 @@ models:
 class Daemon:
     """`driftd run` in the background; its stderr goes to a log file."""
 
+    started = []  # every one, for teardown()
+
     def __init__(self, driftd, config, name="driftd"):
         self.log_path = tempfile.mktemp(prefix=f"{name}-", suffix=".log")
         self.log = open(self.log_path, "w")
         self.process = subprocess.Popen([driftd, "run", "--config", config], stdout=subprocess.DEVNULL,
                                         stderr=self.log)
+        Daemon.started.append(self)
         self.base = "http://" + wait_for("the metrics address in driftd's log", self._address, timeout_s=30)
 
     def _address(self):
@@ -204,10 +214,23 @@ class Daemon:
             fail(f"driftd did not exit within {timeout_s} s of SIGTERM")
         return code, time.monotonic() - start
 
+    def stop(self, who="driftd"):
+        """SIGTERM, and the check that it exits 0 in time; returns the seconds it took."""
+        code, seconds = self.terminate()
+        check(code == 0, f"{who} exits 0 on SIGTERM after {seconds:.1f} s")
+        return seconds
+
     def kill(self):
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
+
+
+def teardown(sandbox):
+    """Whatever happened: kills every daemon still running, then stops the sandbox."""
+    for daemon in Daemon.started:
+        daemon.kill()
+    sandbox.stop()
 
 
 def metric_value(text, name, **labels):

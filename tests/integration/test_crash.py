@@ -11,7 +11,6 @@ usage: test_crash.py DRIFTD [KILLS]
 import base64
 import os
 import random
-import subprocess
 import sys
 import tempfile
 import threading
@@ -26,8 +25,7 @@ driftd = sys.argv[1]
 kills = int(sys.argv[2]) if len(sys.argv) > 2 else 10
 rng = random.Random(20261201)
 work = tempfile.mkdtemp(prefix="driftd-it-crash-")
-subprocess.run([harness.PYTHON, os.path.join(harness.HERE, "make_stream.py"), work, "--events", "5000",
-                "--onset", "1500", "--drift-end", "3000", "--invalid-every", "97"], check=True)
+harness.make_stream(work, "--events", "5000", "--onset", "1500", "--drift-end", "3000", "--invalid-every", "97")
 with open(os.path.join(work, "messages.b64")) as f:
     messages = [base64.b64decode(line) for line in f]
 config = os.path.join(work, "driftd.yaml")
@@ -50,7 +48,6 @@ def send(producer, chunk, seconds):
 
 
 sandbox = harness.Sandbox(driftd, "ml.events:4,ml.drift.alerts:1,ml.retrain.triggers:1,ml.events.dlq:1")
-daemon = None
 try:
     harness.write_config(config, sandbox.bootstrap, ["drifty", "steady"], group="driftd-it-crash", checkpoint="500ms")
     expected = harness.replay(driftd, config, os.path.join(work, "events.jsonl"))
@@ -70,7 +67,6 @@ try:
         status = daemon.status()
         daemon.kill()
         killed_at.append((status["messages"] + status["replayed"], sender.is_alive()))
-        daemon = None
         sender.join()
     check(sum(1 for _, producing in killed_at if producing) >= kills // 2,
           f"SIGKILL {kills} times, at (messages seen, producer still sending): {killed_at}")
@@ -85,11 +81,7 @@ try:
           f"replayed {status['replayed']} + consumed {status['messages']} = the {total} messages sent")
 
     harness.check_published(sandbox.bootstrap, expected, f"after {kills} kills")
-    code, _ = daemon.terminate()
-    check(code == 0, "the last instance exits 0 on SIGTERM")
-    daemon = None
+    daemon.stop("the last instance")
 finally:
-    if daemon:
-        daemon.kill()
-    sandbox.stop()
+    harness.teardown(sandbox)
 print("PASS")

@@ -8,7 +8,6 @@ that the calls succeed and outputs arrive — as the issue asks.
 usage: test_exactly_once.py DRIFTD
 """
 import os
-import subprocess
 import sys
 import tempfile
 
@@ -17,29 +16,20 @@ from harness import check
 
 driftd = sys.argv[1]
 work = tempfile.mkdtemp(prefix="driftd-it-eos-")
-subprocess.run([harness.PYTHON, os.path.join(harness.HERE, "make_stream.py"), work, "--events", "3000",
-                "--onset", "1000", "--invalid-every", "0"], check=True)
+harness.make_stream(work, "--events", "3000", "--onset", "1000", "--invalid-every", "0")
 config = os.path.join(work, "driftd.yaml")
 sandbox = harness.Sandbox(driftd, "ml.events:4,ml.drift.alerts:1,ml.retrain.triggers:1")
-daemon = None
 try:
-    harness.write_config(config, sandbox.bootstrap, ["drifty", "steady"], dead_letter=False, checkpoint="500ms")
-    with open(config) as f:
-        text = f.read().replace("  connect_timeout: 10s", "  connect_timeout: 10s\n  exactly_once: true")
-    with open(config, "w") as f:
-        f.write(text)
+    harness.write_config(config, sandbox.bootstrap, ["drifty", "steady"], dead_letter=False, checkpoint="500ms",
+                         exactly_once=True)
     expected = harness.replay(driftd, config, os.path.join(work, "events.jsonl"))
     daemon = harness.Daemon(driftd, config)
     sent = harness.produce(sandbox.bootstrap, "ml.events", os.path.join(work, "messages.b64"), "b64lines")
     daemon.wait_messages(sent)
     harness.wait_for("a transaction to commit", lambda: daemon.status()["transactions"] > 0, timeout_s=30)
     harness.check_published(sandbox.bootstrap, expected, f"{daemon.status()['transactions']} transactions")
-    code, _ = daemon.terminate()
-    check(code == 0, "SIGTERM: the last transaction commits, exit 0")
+    daemon.stop("driftd, committing its last transaction,")
     check("transaction:" not in daemon.log_text(), "no transaction error in the log")
-    daemon = None
 finally:
-    if daemon:
-        daemon.kill()
-    sandbox.stop()
+    harness.teardown(sandbox)
 print("PASS")

@@ -22,8 +22,7 @@ from harness import check
 driftd = sys.argv[1]
 work = tempfile.mkdtemp(prefix="driftd-it-faults-")
 config = os.path.join(work, "driftd.yaml")
-subprocess.run([harness.PYTHON, os.path.join(harness.HERE, "make_stream.py"), work, "--events", "4500",
-                "--onset", "1500", "--drift-end", "3000", "--invalid-every", "150"], check=True)
+harness.make_stream(work, "--events", "4500", "--onset", "1500", "--drift-end", "3000", "--invalid-every", "150")
 
 # 1. Nobody listens on this port.
 with socket.socket() as s:
@@ -51,7 +50,6 @@ for i, part in enumerate(thirds):
         f.writelines(part)
 
 sandbox = harness.Sandbox(driftd, "ml.events:4,ml.drift.alerts:1,ml.retrain.triggers:1,ml.events.dlq:1")
-daemon = None
 try:
     harness.write_config(config, sandbox.bootstrap, ["drifty", "steady"], checkpoint="500ms")
     expected = harness.replay(driftd, config, os.path.join(work, "events.jsonl"))
@@ -81,11 +79,7 @@ try:
     check(daemon.status()["messages"] == sent, f"every one of the {sent} messages processed once")
 
     harness.check_published(sandbox.bootstrap, expected, "after the faults")
-    code, _ = daemon.terminate()
-    check(code == 0, "SIGTERM: exit 0")
-    daemon = None
+    daemon.stop()
 finally:
-    if daemon:
-        daemon.kill()
-    sandbox.stop()
+    harness.teardown(sandbox)
 print("PASS")

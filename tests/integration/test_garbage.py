@@ -34,7 +34,6 @@ import copy
 import json
 import os
 import random
-import subprocess
 import sys
 import tempfile
 
@@ -50,8 +49,7 @@ INVALID_SHARE = 0.10
 
 driftd = sys.argv[1]
 work = tempfile.mkdtemp(prefix="driftd-it-garbage-")
-subprocess.run([harness.PYTHON, os.path.join(harness.HERE, "make_stream.py"), work, "--events",
-                str(EVENTS_PER_MODEL), "--invalid-every", "0", "--seed", "11"], check=True)
+harness.make_stream(work, "--events", str(EVENTS_PER_MODEL), "--invalid-every", "0", "--seed", "11")
 with open(os.path.join(work, "events.jsonl")) as f:
     events = [json.loads(line) for line in f]
 rng = random.Random(SEED)
@@ -406,7 +404,6 @@ def show(data):
 
 
 sandbox = harness.Sandbox(driftd, "ml.events:4,ml.drift.alerts:1,ml.retrain.triggers:1,ml.events.dlq:1")
-daemon = None
 try:
     harness.write_config(config, sandbox.bootstrap, ["drifty", "steady"])
     daemon = harness.Daemon(driftd, config, name="driftd-garbage")
@@ -481,11 +478,7 @@ try:
           f"events {[m['events'] for m in status['models']]}")
 
     # 1. Graceful to the end.
-    code, seconds = daemon.terminate()
-    check(code == 0, f"SIGTERM: exit 0 after {seconds:.1f} s")
-    daemon = None
+    daemon.stop()
 finally:
-    if daemon:
-        daemon.kill()
-    sandbox.stop()
+    harness.teardown(sandbox)
 print("PASS")

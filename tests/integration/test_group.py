@@ -12,7 +12,6 @@ usage: test_group.py DRIFTD
 """
 import os
 import re
-import subprocess
 import sys
 import tempfile
 
@@ -22,8 +21,7 @@ from harness import check
 driftd = sys.argv[1]
 work = tempfile.mkdtemp(prefix="driftd-it-group-")
 models = ["m0", "m1", "m2", "m3"]
-subprocess.run([harness.PYTHON, os.path.join(harness.HERE, "make_stream.py"), work, "--events", "3000",
-                "--onset", "1500", "--invalid-every", "0", "--models", ",".join(models)], check=True)
+harness.make_stream(work, "--events", "3000", "--onset", "1500", "--invalid-every", "0", "--models", ",".join(models))
 with open(os.path.join(work, "messages.b64")) as f:
     lines = f.readlines()
 half = len(lines) // 2
@@ -45,7 +43,6 @@ def stopped_after(daemon):
 
 
 sandbox = harness.Sandbox(driftd, "ml.events:4,ml.drift.alerts:1,ml.retrain.triggers:1")
-a = b = None
 try:
     harness.write_config(config, sandbox.bootstrap, models, group="driftd-it-group", dead_letter=False)
     a = harness.Daemon(driftd, config, name="driftd-a")
@@ -62,10 +59,8 @@ try:
     check(a.status()["messages"] > 0 and b.status()["messages"] > 0,
           f"both daemons worked: a {a.status()['messages']}, b {b.status()['messages']}")
 
-    code, seconds = a.terminate()
-    check(code == 0, f"a exits 0 on SIGTERM after {seconds:.1f} s")
+    a.stop("a")
     a_total = stopped_after(a)
-    a = None
     harness.wait_for("b to take over all 4 partitions", lambda: owned(b) == {0, 1, 2, 3}, timeout_s=60)
     check(True, "b owns all 4 partitions after a left")
 
@@ -78,12 +73,7 @@ try:
           f"nothing lost, nothing twice: a {a_total} + b {b_status['messages']} = {sent} produced")
     per_model = {m["id"]: m["events"] for m in b_status["models"]}
     check(sum(per_model.values()) == b_status["messages"], f"b's per-model counts add up: {per_model}")
-    code, _ = b.terminate()
-    check(code == 0, "b exits 0 on SIGTERM")
-    b = None
+    b.stop("b")
 finally:
-    for daemon in (a, b):
-        if daemon:
-            daemon.kill()
-    sandbox.stop()
+    harness.teardown(sandbox)
 print("PASS")

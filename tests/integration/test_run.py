@@ -28,8 +28,7 @@ from harness import check
 
 driftd = sys.argv[1]
 work = tempfile.mkdtemp(prefix="driftd-it-run-")
-subprocess.run([harness.PYTHON, os.path.join(harness.HERE, "make_stream.py"), work, "--events", "6000",
-                "--onset", "3000", "--invalid-every", "100"], check=True)
+harness.make_stream(work, "--events", "6000", "--onset", "3000", "--invalid-every", "100")
 config = os.path.join(work, "driftd.yaml")
 invalid = json.load(open(os.path.join(work, "invalid.json")))
 with open(os.path.join(work, "events.jsonl")) as f:
@@ -38,7 +37,6 @@ per_model = collections.Counter(e["model_id"] for e in events)
 total = len(events) + len(invalid)
 
 sandbox = harness.Sandbox(driftd, "ml.events:4,ml.drift.alerts:1,ml.retrain.triggers:1,ml.events.dlq:1")
-daemon = None
 try:
     harness.write_config(config, sandbox.bootstrap, ["drifty", "steady"])
     expected = harness.replay(driftd, config, os.path.join(work, "events.jsonl"))
@@ -120,8 +118,7 @@ try:
           "/v1/status lists the models with their last evaluation")
 
     # 5. SIGTERM, then a restart continues from the committed offsets.
-    code, seconds = daemon.terminate()
-    check(code == 0, f"SIGTERM: exit 0 after {seconds:.1f} s")
+    daemon.stop()
     more = os.path.join(work, "more.jsonl")
     with open(more, "w") as f:
         for i in range(500):
@@ -143,11 +140,7 @@ try:
     expected = harness.replay(driftd, config, os.path.join(work, "all.jsonl"))
     check(len(expected) > len(expected_alerts) + len(expected_triggers), "the new events cause outputs of their own")
     harness.check_published(sandbox.bootstrap, expected, "after the restart, over all events")
-    code, _ = daemon.terminate()
-    check(code == 0, "the restarted driftd exits 0 on SIGTERM")
-    daemon = None
+    daemon.stop("the restarted driftd")
 finally:
-    if daemon:
-        daemon.kill()
-    sandbox.stop()
+    harness.teardown(sandbox)
 print("PASS")

@@ -9,7 +9,6 @@ usage: test_takeover.py DRIFTD
 """
 import base64
 import os
-import subprocess
 import sys
 import tempfile
 import threading
@@ -23,10 +22,8 @@ from harness import check
 driftd = sys.argv[1]
 work = tempfile.mkdtemp(prefix="driftd-it-takeover-")
 models = ["m0", "m1", "m2", "m3"]
-subprocess.run([harness.PYTHON, os.path.join(harness.HERE, "make_stream.py"), work, "--events", "2500",
-                "--onset", "800", "--drift-end", "1800", "--invalid-every", "0", "--models", ",".join(models),
-                "--drifting", "m0,m1,m2,m3"],
-               check=True)
+harness.make_stream(work, "--events", "2500", "--onset", "800", "--drift-end", "1800", "--invalid-every", "0",
+                    "--models", ",".join(models), "--drifting", "m0,m1,m2,m3")
 with open(os.path.join(work, "messages.b64")) as f:
     messages = [base64.b64decode(line) for line in f]
 config = os.path.join(work, "driftd.yaml")
@@ -50,7 +47,6 @@ def send_all(bootstrap, rate, done):
 
 
 sandbox = harness.Sandbox(driftd, "ml.events:4,ml.drift.alerts:1,ml.retrain.triggers:1")
-a = b = None
 try:
     harness.write_config(config, sandbox.bootstrap, models, group="driftd-it-takeover", dead_letter=False,
                          checkpoint="500ms")
@@ -69,7 +65,6 @@ try:
     harness.wait_for("a third of the stream", lambda: a.status()["messages"] + b.status()["messages"]
                      >= len(messages) // 3, timeout_s=60)
     a.kill()
-    a = None
     check(not done.is_set(), f"a (owning {sorted(a_partitions)}) killed with SIGKILL mid-stream")
     harness.wait_for("b to take over all 4 partitions", lambda: owned(b) == {0, 1, 2, 3}, timeout_s=60)
     done.wait(timeout=120)
@@ -79,12 +74,7 @@ try:
     check(status["replayed"] > 0, f"b rebuilt a's partitions from the log ({status['replayed']} messages replayed)")
 
     harness.check_published(sandbox.bootstrap, expected, "after the takeover")
-    code, _ = b.terminate()
-    check(code == 0, "b exits 0 on SIGTERM")
-    b = None
+    b.stop("b")
 finally:
-    for daemon in (a, b):
-        if daemon:
-            daemon.kill()
-    sandbox.stop()
+    harness.teardown(sandbox)
 print("PASS")
