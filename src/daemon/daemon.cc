@@ -270,6 +270,7 @@ std::string Daemon::status_json(const std::vector<PartitionLag>& lags, bool read
   out += ",\"messages\":" + std::to_string(counters.messages);
   out += ",\"replayed\":" + std::to_string(counters.replayed);
   out += ",\"transactions\":" + std::to_string(transactions_);
+  out += ",\"fetch_wakes\":" + std::to_string(consumer_.fetch_wakes());
   std::uint64_t invalid = 0;
   for (const auto n : counters.invalid) invalid += n;
   out += ",\"invalid\":" + std::to_string(invalid);

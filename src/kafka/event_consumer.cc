@@ -9,6 +9,20 @@ namespace driftd {
 namespace {
 
 constexpr int kCommittedTimeoutMs = 10'000;
+// A wake only needs its requests sent; the wait bounds the rare case of a
+// broker that does not answer.
+constexpr int kWakeTimeoutMs = 200;
+
+// librdkafka's limits on its local queue, as configured (kafka.properties
+// may set them): messages, payload bytes.
+FetchQueueWatch queue_watch_for(RdKafka::Conf& conf) {
+  std::string messages, kbytes;
+  if (conf.get("queued.min.messages", messages) != RdKafka::Conf::CONF_OK ||
+      conf.get("queued.max.messages.kbytes", kbytes) != RdKafka::Conf::CONF_OK) {
+    throw std::runtime_error("kafka consumer: cannot read the queue limits back");
+  }
+  return FetchQueueWatch(std::stoull(messages), std::stoull(kbytes) * 1024);
+}
 
 std::vector<PartitionId> ids_of(const std::vector<RdKafka::TopicPartition*>& partitions) {
   std::vector<PartitionId> ids;
@@ -82,8 +96,11 @@ class EventConsumer::Rebalance final : public RdKafka::RebalanceCb {
 };
 
 EventConsumer::EventConsumer(const KafkaConfig& kafka, PartitionListener& listener)
-    : rebalance_(std::make_unique<Rebalance>(listener)) {
-  std::unique_ptr<RdKafka::Conf> conf = consumer_conf(kafka);
+    : EventConsumer(consumer_conf(kafka), kafka, listener) {}
+
+EventConsumer::EventConsumer(std::unique_ptr<RdKafka::Conf> conf, const KafkaConfig& kafka,
+                             PartitionListener& listener)
+    : rebalance_(std::make_unique<Rebalance>(listener)), queue_watch_(queue_watch_for(*conf)) {
   std::string problem;
   if (conf->set("rebalance_cb", rebalance_.get(), problem) != RdKafka::Conf::CONF_OK) {
     throw std::runtime_error("kafka consumer: " + problem);
@@ -92,6 +109,7 @@ EventConsumer::EventConsumer(const KafkaConfig& kafka, PartitionListener& listen
   if (!consumer_) throw std::runtime_error("kafka consumer: " + problem);
   const RdKafka::ErrorCode err = consumer_->subscribe(kafka.input_topics);
   if (err != RdKafka::ERR_NO_ERROR) throw std::runtime_error("kafka subscribe: " + RdKafka::err2str(err));
+  queue_ = rd_kafka_queue_get_consumer(static_cast<rd_kafka_t*>(consumer_->c_ptr()));
 }
 
 EventConsumer::~EventConsumer() { close(); }
@@ -99,12 +117,17 @@ EventConsumer::~EventConsumer() { close(); }
 std::vector<std::unique_ptr<RdKafka::Message>> EventConsumer::poll_batch(std::size_t max,
                                                                          std::chrono::milliseconds wait) {
   std::vector<std::unique_ptr<RdKafka::Message>> batch;
+  // The queue is looked at before and after the batch: a batch may take all
+  // of a full queue.
+  if (queue_watch_.should_wake(rd_kafka_queue_length(queue_), 0, 0)) wake_fetchers();
+  std::size_t bytes = 0;
   int timeout_ms = int(wait.count());
   while (batch.size() < max) {
     std::unique_ptr<RdKafka::Message> message(consumer_->consume(timeout_ms));
     const RdKafka::ErrorCode err = message->err();
     if (err == RdKafka::ERR__TIMED_OUT) break;
     if (err == RdKafka::ERR_NO_ERROR) {
+      bytes += message->len();
       batch.push_back(std::move(message));
       timeout_ms = 0;  // the rest of the batch is what is already queued
     } else if (err != RdKafka::ERR__PARTITION_EOF) {
@@ -112,7 +135,19 @@ std::vector<std::unique_ptr<RdKafka::Message>> EventConsumer::poll_batch(std::si
       break;
     }
   }
+  if (queue_watch_.should_wake(rd_kafka_queue_length(queue_), batch.size(), bytes)) wake_fetchers();
   return batch;
+}
+
+// Any request wakes the broker thread it goes to, and a woken thread looks
+// at its partitions' queue again. Asking for the latest offsets of what we
+// own reaches every leader of it, in one call.
+void EventConsumer::wake_fetchers() {
+  OwnedPartitions partitions;
+  if (consumer_->assignment(partitions.list) != RdKafka::ERR_NO_ERROR || partitions.list.empty()) return;
+  for (RdKafka::TopicPartition* p : partitions.list) p->set_offset(RdKafka::Topic::OFFSET_END);
+  consumer_->offsetsForTimes(partitions.list, kWakeTimeoutMs);  // the answer is not needed
+  ++fetch_wakes_;
 }
 
 bool EventConsumer::commit(const std::vector<PartitionOffset>& offsets) {
@@ -157,6 +192,8 @@ std::vector<PartitionLag> EventConsumer::lag(const std::vector<PartitionOffset>&
 void EventConsumer::close() {
   if (closed_ || !consumer_) return;
   closed_ = true;
+  if (queue_ != nullptr) rd_kafka_queue_destroy(queue_);
+  queue_ = nullptr;
   consumer_->close();
 }
 

@@ -2,9 +2,11 @@
 // group over the input topics. Takes messages in batches, reports partition
 // assignment (with the committed offsets) and revocation to a listener
 // before they take effect, reads every assigned partition from its start,
-// commits the offsets it is given, and reads the consumer lag.
+// commits the offsets it is given, and reads the consumer lag. Wakes
+// librdkafka's fetchers when its queue has drained (FetchQueueWatch).
 #pragma once
 
+#include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafkacpp.h>
 
 #include <chrono>
@@ -14,6 +16,7 @@
 #include <vector>
 
 #include "driftd/config.h"
+#include "kafka/fetch_queue_watch.h"
 #include "kafka/partition.h"
 
 namespace driftd {
@@ -64,10 +67,19 @@ class EventConsumer {
 
   const std::string& last_error() const { return last_error_; }
 
+  // How often the fetchers were woken after the queue had filled up.
+  std::uint64_t fetch_wakes() const { return fetch_wakes_; }
+
  private:
   class Rebalance;
+  EventConsumer(std::unique_ptr<RdKafka::Conf> conf, const KafkaConfig& kafka, PartitionListener& listener);
+  void wake_fetchers();
+
   std::unique_ptr<Rebalance> rebalance_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
+  rd_kafka_queue_t* queue_ = nullptr;  // the consumer queue, for its length
+  FetchQueueWatch queue_watch_;
+  std::uint64_t fetch_wakes_ = 0;
   std::string last_error_;
   bool closed_ = false;
 };

@@ -119,9 +119,10 @@ def make_stream(work, *options):
 
 
 def write_config(path, bootstrap, models, group="driftd-it", dead_letter=True, checkpoint="1s", extra_models="",
-                 exactly_once=False):
-    """A driftd configuration over the sandbox with count windows 1000/250."""
-    properties = "".join(f"\n    {k}: \"{v}\"" for k, v in TEST_KAFKA_PROPERTIES.items())
+                 exactly_once=False, properties=None, batch_size=None):
+    """A driftd configuration over the sandbox with count windows 1000/250;
+    `properties` adds librdkafka properties to the tests' own."""
+    properties = "".join(f"\n    {k}: \"{v}\"" for k, v in {**TEST_KAFKA_PROPERTIES, **(properties or {})}.items())
     text = f"""kafka:
   bootstrap_servers: {bootstrap}
   group_id: {group}
@@ -131,6 +132,7 @@ def write_config(path, bootstrap, models, group="driftd-it", dead_letter=True, c
   {"dead_letter_topic: ml.events.dlq" if dead_letter else ""}
   connect_timeout: 10s
   {"exactly_once: true" if exactly_once else ""}
+  {f"batch_size: {batch_size}" if batch_size else ""}
   properties:{properties}
 http: {{listen: "127.0.0.1:0"}}
 state: {{dir: {os.path.dirname(path)}/state, checkpoint_interval: {checkpoint}}}
