@@ -119,7 +119,7 @@ std::vector<std::unique_ptr<RdKafka::Message>> EventConsumer::poll_batch(std::si
   std::vector<std::unique_ptr<RdKafka::Message>> batch;
   // The queue is looked at before and after the batch: a batch may take all
   // of a full queue.
-  if (queue_watch_.should_wake(rd_kafka_queue_length(queue_), 0, 0)) wake_fetchers();
+  look_at_queue(0, 0);
   std::size_t bytes = 0;
   int timeout_ms = int(wait.count());
   while (batch.size() < max) {
@@ -135,8 +135,14 @@ std::vector<std::unique_ptr<RdKafka::Message>> EventConsumer::poll_batch(std::si
       break;
     }
   }
-  if (queue_watch_.should_wake(rd_kafka_queue_length(queue_), batch.size(), bytes)) wake_fetchers();
+  look_at_queue(batch.size(), bytes);
   return batch;
+}
+
+void EventConsumer::look_at_queue(std::size_t taken_messages, std::size_t taken_bytes) {
+  if (queue_ != nullptr && queue_watch_.should_wake(rd_kafka_queue_length(queue_), taken_messages, taken_bytes)) {
+    wake_fetchers();
+  }
 }
 
 // Any request wakes the broker thread it goes to, and a woken thread looks

@@ -73,11 +73,13 @@ class EventConsumer {
  private:
   class Rebalance;
   EventConsumer(std::unique_ptr<RdKafka::Conf> conf, const KafkaConfig& kafka, PartitionListener& listener);
+  // After the queue was full and has drained to half: wake_fetchers().
+  void look_at_queue(std::size_t taken_messages, std::size_t taken_bytes);
   void wake_fetchers();
 
   std::unique_ptr<Rebalance> rebalance_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
-  rd_kafka_queue_t* queue_ = nullptr;  // the consumer queue, for its length
+  rd_kafka_queue_t* queue_ = nullptr;  // the consumer queue, for its length; none once closed
   FetchQueueWatch queue_watch_;
   std::uint64_t fetch_wakes_ = 0;
   std::string last_error_;
