@@ -101,11 +101,20 @@ YAML
     }' "$work/samples"
 done
 
+# Best against best (each side's least disturbed round), and the median of
+# the rounds' own ratios (each round's baseline and driftd ran back to back).
 awk -v n="$events" '
+  function median(a, k,    i, j, t) {
+    for (i = 2; i <= k; ++i) for (j = i; j > 1 && a[j - 1] > a[j]; --j) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+    return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
+  }
   FNR == 1 { file++ }
-  file == 1 { us = $2 / n * 1e6; if (!b_us || us < b_us) b_us = us; if ($1 > b_rate) b_rate = $1 }
-  file == 2 { if (!d_us || $2 < d_us) d_us = $2; if ($1 > d_rate) d_rate = $1 }
+  file == 1 { b_us_of[FNR] = $2 / n * 1e6; b_rate_of[FNR] = $1
+              if (!b_us || b_us_of[FNR] < b_us) b_us = b_us_of[FNR]; if ($1 > b_rate) b_rate = $1 }
+  file == 2 { cpu_ratio[FNR] = b_us_of[FNR] / $2; rate_ratio[FNR] = $1 / b_rate_of[FNR]; rounds = FNR
+              if (!d_us || $2 < d_us) d_us = $2; if ($1 > d_rate) d_rate = $1 }
   END {
-    printf "best of %d rounds: bare consumer %.2f us CPU/msg, %.0f msgs/s; driftd run %.2f us CPU/msg, %.0f msgs/s\n", FNR, b_us, b_rate, d_us, d_rate
+    printf "best of %d rounds: bare consumer %.2f us CPU/msg, %.0f msgs/s; driftd run %.2f us CPU/msg, %.0f msgs/s\n", rounds, b_us, b_rate, d_us, d_rate
     printf "ratio: driftd run / bare consumer = %.0f%% by CPU per message, %.0f%% by wall-clock rate (target >= 80%%)\n", 100 * b_us / d_us, 100 * d_rate / b_rate
+    printf "median of the %d rounds'"'"' own ratios: %.0f%% by CPU per message, %.0f%% by wall-clock rate\n", rounds, 100 * median(cpu_ratio, rounds), 100 * median(rate_ratio, rounds)
   }' "$work/baseline" "$work/driftd"
