@@ -3,8 +3,12 @@
 // own Kafka intake is measured against this figure.
 //   driftd kafka-sandbox --topics bench:64 &        # first stdout line: B
 //   bench_fill --bootstrap B --topic bench --generate 200000
-//   bench_intake --bootstrap B --topic bench --messages 200000 [--no-parse]
+//   bench_intake --bootstrap B --topic bench --messages 200000 [--no-parse] [--no-wake]
 // Every partition is read from the beginning with assign() (no group join).
+// librdkafka 2.0.2 stops fetching while its local queue is full and looks
+// again only up to 1 s later; like driftd, this consumer wakes its fetchers
+// once a full queue has drained to half (kafka/fetch_queue_watch.h), so that
+// it runs at its intake limit instead of stalling (--no-wake: it stalls).
 // Time and CPU (all threads of this process, librdkafka's included; the
 // brokers are in the sandbox's process) run from the first message to the
 // N-th, so connecting and the first fetch are left out.
@@ -16,9 +20,11 @@
 #include <vector>
 
 #include <boost/program_options.hpp>
+#include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafkacpp.h>
 #include <simdjson.h>
 
+#include "kafka/fetch_queue_watch.h"
 #include "kafka_bench.h"
 
 using driftd::bench::cpu_seconds;
@@ -74,12 +80,13 @@ int main(int argc, char** argv) {
       ("messages", po::value(&messages)->required(), "stop after this many messages")
       ("timeout-s", po::value(&timeout_s)->default_value(timeout_s), "give up after this long")
       ("no-parse", "consume only: the bare client's cost")
+      ("no-wake", "leave librdkafka's fetchers to wake up by themselves")
       ("queue-kbytes", po::value(&queue_kbytes), "queued.max.messages.kbytes (librdkafka's default when absent)");
   po::variables_map values;
   try {
     po::store(po::parse_command_line(argc, argv, options), values);
     if (values.count("help")) {
-      std::printf("usage: bench_intake --bootstrap B --topic T --messages N [--no-parse]\n");
+      std::printf("usage: bench_intake --bootstrap B --topic T --messages N [--no-parse] [--no-wake]\n");
       std::cout << options;
       return 0;
     }
@@ -128,12 +135,34 @@ int main(int argc, char** argv) {
     return 3;
   }
 
+  std::string min_messages, max_kbytes;
+  conf->get("queued.min.messages", min_messages);
+  conf->get("queued.max.messages.kbytes", max_kbytes);
+  driftd::FetchQueueWatch watch(std::stoull(min_messages), std::stoull(max_kbytes) * 1024);
+  rd_kafka_queue_t* queue = rd_kafka_queue_get_consumer(static_cast<rd_kafka_t*>(consumer->c_ptr()));
+  const bool wake = values.count("no-wake") == 0;
+  std::size_t wakes = 0, taken = 0, taken_bytes = 0;
+  // As driftd does after each batch (of up to 10,000).
+  const auto look_at_queue = [&] {
+    if (wake && watch.should_wake(rd_kafka_queue_length(queue), taken, taken_bytes)) {
+      std::vector<RdKafka::TopicPartition*> owned;
+      consumer->assignment(owned);
+      for (RdKafka::TopicPartition* p : owned) p->set_offset(RdKafka::Topic::OFFSET_END);
+      consumer->offsetsForTimes(owned, 200);
+      RdKafka::TopicPartition::destroy(owned);
+      ++wakes;
+    }
+    taken = taken_bytes = 0;
+  };
+
   FeatureExtractor extractor;
   double sum = 0, wall_start = 0, cpu_start = 0;
   std::size_t count = 0, numbers = 0, invalid = 0, bytes = 0;
   const double deadline = wall_seconds() + timeout_s;
   while (count < messages && wall_seconds() < deadline) {
+    if (taken == 10'000) look_at_queue();
     const std::unique_ptr<RdKafka::Message> message(consumer->consume(100));
+    if (message->err() == RdKafka::ERR__TIMED_OUT) look_at_queue();
     if (message->err() == RdKafka::ERR__TIMED_OUT || message->err() == RdKafka::ERR__PARTITION_EOF) continue;
     if (message->err() != RdKafka::ERR_NO_ERROR) {
       std::fprintf(stderr, "bench_intake: %s\n", message->errstr().c_str());
@@ -144,10 +173,13 @@ int main(int argc, char** argv) {
       cpu_start = cpu_seconds();
     }
     ++count;
+    ++taken;
+    taken_bytes += message->len();
     bytes += message->len();
     if (parse && !extractor.extract(message->payload(), message->len(), sum, numbers)) ++invalid;
   }
   const double wall = wall_seconds() - wall_start, cpu = cpu_seconds() - cpu_start;
+  rd_kafka_queue_destroy(queue);
   consumer->close();
 
   if (count < messages) {
@@ -159,6 +191,7 @@ int main(int argc, char** argv) {
               parse ? "simdjson On Demand on \"features\"" : "no parsing", cpu * 1e6 / double(count));
   if (parse) std::printf(", %zu numbers (%.1f/msg, checksum %g), %zu invalid", numbers,
                          double(numbers) / double(count), sum, invalid);
+  std::printf(", %zu fetch wakes", wakes);
   std::printf("\n");
   return 0;
 }
