@@ -7,7 +7,7 @@
 // Every partition is read from the beginning with assign() (no group join).
 // librdkafka 2.0.2 stops fetching while its local queue is full and looks
 // again only up to 1 s later; like driftd, this consumer wakes its fetchers
-// once a full queue has drained to half (kafka/fetch_queue_watch.h), so that
+// once a full queue has drained to half (kafka/fetch_waker.h), so that
 // it runs at its intake limit instead of stalling (--no-wake: it stalls).
 // Time and CPU (all threads of this process, librdkafka's included; the
 // brokers are in the sandbox's process) run from the first message to the
@@ -20,11 +20,10 @@
 #include <vector>
 
 #include <boost/program_options.hpp>
-#include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafkacpp.h>
 #include <simdjson.h>
 
-#include "kafka/fetch_queue_watch.h"
+#include "kafka/fetch_waker.h"
 #include "kafka_bench.h"
 
 using driftd::bench::cpu_seconds;
@@ -135,23 +134,12 @@ int main(int argc, char** argv) {
     return 3;
   }
 
-  std::string min_messages, max_kbytes;
-  conf->get("queued.min.messages", min_messages);
-  conf->get("queued.max.messages.kbytes", max_kbytes);
-  driftd::FetchQueueWatch watch(std::stoull(min_messages), std::stoull(max_kbytes) * 1024);
-  rd_kafka_queue_t* queue = rd_kafka_queue_get_consumer(static_cast<rd_kafka_t*>(consumer->c_ptr()));
+  driftd::FetchWaker waker(*conf, *consumer);
   const bool wake = values.count("no-wake") == 0;
-  std::size_t wakes = 0, taken = 0, taken_bytes = 0;
+  std::size_t taken = 0, taken_bytes = 0;
   // As driftd does after each batch (of up to 10,000).
   const auto look_at_queue = [&] {
-    if (wake && watch.should_wake(rd_kafka_queue_length(queue), taken, taken_bytes)) {
-      std::vector<RdKafka::TopicPartition*> owned;
-      consumer->assignment(owned);
-      for (RdKafka::TopicPartition* p : owned) p->set_offset(RdKafka::Topic::OFFSET_END);
-      consumer->offsetsForTimes(owned, 200);
-      RdKafka::TopicPartition::destroy(owned);
-      ++wakes;
-    }
+    if (wake) waker.look(taken, taken_bytes);
     taken = taken_bytes = 0;
   };
 
@@ -179,7 +167,6 @@ int main(int argc, char** argv) {
     if (parse && !extractor.extract(message->payload(), message->len(), sum, numbers)) ++invalid;
   }
   const double wall = wall_seconds() - wall_start, cpu = cpu_seconds() - cpu_start;
-  rd_kafka_queue_destroy(queue);
   consumer->close();
 
   if (count < messages) {
@@ -191,7 +178,7 @@ int main(int argc, char** argv) {
               parse ? "simdjson On Demand on \"features\"" : "no parsing", cpu * 1e6 / double(count));
   if (parse) std::printf(", %zu numbers (%.1f/msg, checksum %g), %zu invalid", numbers,
                          double(numbers) / double(count), sum, invalid);
-  std::printf(", %zu fetch wakes", wakes);
+  std::printf(", %llu fetch wakes", static_cast<unsigned long long>(waker.wakes()));
   std::printf("\n");
   return 0;
 }

@@ -29,7 +29,8 @@ head -n "$events" "$data/events.jsonl" > "$work/events.jsonl"
 "$build/bench/bench_fill" --bootstrap "$bootstrap" --topic bench.events --input "$work/events.jsonl" >&2
 
 # The machine is shared and noisy: ROUNDS rounds, each the baseline then
-# driftd back to back; the best CPU per message of each side is compared.
+# driftd back to back; compared at the end (best against best, and the
+# median of the rounds' own ratios).
 rounds=${ROUNDS:-3}
 queue_property=""
 [ -n "${QUEUE_KBYTES:-}" ] && queue_property="properties: {queued.max.messages.kbytes: \"$QUEUE_KBYTES\"}"

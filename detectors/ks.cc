@@ -70,12 +70,8 @@ TestResult KsDetector::compare(const Sample& reference, const Sample& current) c
       result.error = "ks needs two samples on the same grid";
       return result;
     }
-    const auto sum = [](const GridSample& sample) {
-      return sample.total ? *sample.total
-                          : std::accumulate(sample.counts.begin(), sample.counts.end(), std::uint64_t{0});
-    };
-    const std::uint64_t n = sum(*r);
-    const std::uint64_t m = sum(*c);
+    const std::uint64_t n = r->size();
+    const std::uint64_t m = c->size();
     if (n == 0 || m == 0) {
       result.error = "ks needs at least one value in each sample";
       return result;

@@ -9,8 +9,7 @@ namespace {
 
 constexpr double kShareFloor = 1e-4;
 
-template <typename Count>
-std::uint64_t total(std::span<const Count> counts) {
+std::uint64_t total(std::span<const std::uint64_t> counts) {
   return std::accumulate(counts.begin(), counts.end(), std::uint64_t{0});
 }
 
@@ -121,13 +120,13 @@ TestResult PsiDetector::compare(const Sample& reference, const Sample& current) 
       result.error = "psi needs two samples on the same grid";
       return result;
     }
+    if (r->size() == 0 || c->size() == 0) {
+      result.error = "psi needs at least one value in each sample";
+      return result;
+    }
     std::span<const std::size_t> ends = r->psi_bin_ends;
     std::vector<std::size_t> found;
     if (r->psi_bins != bins_ || ends.empty()) {
-      if (total(r->counts) == 0 || total(c->counts) == 0) {
-        result.error = "psi needs at least one value in each sample";
-        return result;
-      }
       found = psi_bin_ends(*r, bins_);
       ends = found;
     }
@@ -135,14 +134,7 @@ TestResult PsiDetector::compare(const Sample& reference, const Sample& current) 
       result.error = "psi: the grid lacks the reference's values or its quantile edges";
       return result;
     }
-    // The bins cover every cell: their sums are the samples' sizes.
-    const auto ref_bins = grid_bin_counts(*r, ends);
-    const auto cur_bins = grid_bin_counts(*c, ends);
-    if (total<std::uint64_t>(ref_bins) == 0 || total<std::uint64_t>(cur_bins) == 0) {
-      result.error = "psi needs at least one value in each sample";
-    } else {
-      result.statistic = psi_from_counts(ref_bins, cur_bins);
-    }
+    result.statistic = psi_from_counts(grid_bin_counts(*r, ends), grid_bin_counts(*c, ends));
     return result;
   }
   if (const auto* r = std::get_if<NumericSample>(&reference)) {

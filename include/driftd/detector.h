@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <numeric>
 #include <optional>
 #include <span>
 #include <string>
@@ -64,6 +65,11 @@ struct GridSample {
   // The sum of counts, when the caller keeps it (the engine does), so that
   // a test need not add up the grid again; summed when absent.
   std::optional<std::uint64_t> total;
+
+  // The values counted: `total`, or the counts added up.
+  std::uint64_t size() const {
+    return total ? *total : std::accumulate(counts.begin(), counts.end(), std::uint64_t{0});
+  }
 };
 
 using Sample = std::variant<NumericSample, CategoricalSample, PointSample, GridSample>;

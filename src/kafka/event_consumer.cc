@@ -9,21 +9,6 @@ namespace driftd {
 namespace {
 
 constexpr int kCommittedTimeoutMs = 10'000;
-// A wake only needs its requests sent; the wait bounds the rare case of a
-// broker that does not answer.
-constexpr int kWakeTimeoutMs = 200;
-
-// librdkafka's limits on its local queue, as configured (kafka.properties
-// may set them): messages, payload bytes.
-FetchQueueWatch queue_watch_for(RdKafka::Conf& conf) {
-  std::string messages, kbytes;
-  if (conf.get("queued.min.messages", messages) != RdKafka::Conf::CONF_OK ||
-      conf.get("queued.max.messages.kbytes", kbytes) != RdKafka::Conf::CONF_OK) {
-    throw std::runtime_error("kafka consumer: cannot read the queue limits back");
-  }
-  return FetchQueueWatch(std::stoull(messages), std::stoull(kbytes) * 1024);
-}
-
 std::vector<PartitionId> ids_of(const std::vector<RdKafka::TopicPartition*>& partitions) {
   std::vector<PartitionId> ids;
   for (const RdKafka::TopicPartition* p : partitions) ids.push_back({p->topic(), p->partition()});
@@ -96,11 +81,8 @@ class EventConsumer::Rebalance final : public RdKafka::RebalanceCb {
 };
 
 EventConsumer::EventConsumer(const KafkaConfig& kafka, PartitionListener& listener)
-    : EventConsumer(consumer_conf(kafka), kafka, listener) {}
-
-EventConsumer::EventConsumer(std::unique_ptr<RdKafka::Conf> conf, const KafkaConfig& kafka,
-                             PartitionListener& listener)
-    : rebalance_(std::make_unique<Rebalance>(listener)), queue_watch_(queue_watch_for(*conf)) {
+    : rebalance_(std::make_unique<Rebalance>(listener)) {
+  std::unique_ptr<RdKafka::Conf> conf = consumer_conf(kafka);
   std::string problem;
   if (conf->set("rebalance_cb", rebalance_.get(), problem) != RdKafka::Conf::CONF_OK) {
     throw std::runtime_error("kafka consumer: " + problem);
@@ -109,7 +91,7 @@ EventConsumer::EventConsumer(std::unique_ptr<RdKafka::Conf> conf, const KafkaCon
   if (!consumer_) throw std::runtime_error("kafka consumer: " + problem);
   const RdKafka::ErrorCode err = consumer_->subscribe(kafka.input_topics);
   if (err != RdKafka::ERR_NO_ERROR) throw std::runtime_error("kafka subscribe: " + RdKafka::err2str(err));
-  queue_ = rd_kafka_queue_get_consumer(static_cast<rd_kafka_t*>(consumer_->c_ptr()));
+  fetch_waker_.emplace(*conf, *consumer_);
 }
 
 EventConsumer::~EventConsumer() { close(); }
@@ -119,7 +101,7 @@ std::vector<std::unique_ptr<RdKafka::Message>> EventConsumer::poll_batch(std::si
   std::vector<std::unique_ptr<RdKafka::Message>> batch;
   // The queue is looked at before and after the batch: a batch may take all
   // of a full queue.
-  look_at_queue(0, 0);
+  fetch_waker_->look(0, 0);
   std::size_t bytes = 0;
   int timeout_ms = int(wait.count());
   while (batch.size() < max) {
@@ -135,25 +117,8 @@ std::vector<std::unique_ptr<RdKafka::Message>> EventConsumer::poll_batch(std::si
       break;
     }
   }
-  look_at_queue(batch.size(), bytes);
+  fetch_waker_->look(batch.size(), bytes);
   return batch;
-}
-
-void EventConsumer::look_at_queue(std::size_t taken_messages, std::size_t taken_bytes) {
-  if (queue_ != nullptr && queue_watch_.should_wake(rd_kafka_queue_length(queue_), taken_messages, taken_bytes)) {
-    wake_fetchers();
-  }
-}
-
-// Any request wakes the broker thread it goes to, and a woken thread looks
-// at its partitions' queue again. Asking for the latest offsets of what we
-// own reaches every leader of it, in one call.
-void EventConsumer::wake_fetchers() {
-  OwnedPartitions partitions;
-  if (consumer_->assignment(partitions.list) != RdKafka::ERR_NO_ERROR || partitions.list.empty()) return;
-  for (RdKafka::TopicPartition* p : partitions.list) p->set_offset(RdKafka::Topic::OFFSET_END);
-  consumer_->offsetsForTimes(partitions.list, kWakeTimeoutMs);  // the answer is not needed
-  ++fetch_wakes_;
 }
 
 bool EventConsumer::commit(const std::vector<PartitionOffset>& offsets) {
@@ -198,8 +163,6 @@ std::vector<PartitionLag> EventConsumer::lag(const std::vector<PartitionOffset>&
 void EventConsumer::close() {
   if (closed_ || !consumer_) return;
   closed_ = true;
-  if (queue_ != nullptr) rd_kafka_queue_destroy(queue_);
-  queue_ = nullptr;
   consumer_->close();
 }
 

@@ -3,20 +3,20 @@
 // assignment (with the committed offsets) and revocation to a listener
 // before they take effect, reads every assigned partition from its start,
 // commits the offsets it is given, and reads the consumer lag. Wakes
-// librdkafka's fetchers when its queue has drained (FetchQueueWatch).
+// librdkafka's fetchers when its queue has drained (FetchWaker).
 #pragma once
 
-#include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafkacpp.h>
 
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "driftd/config.h"
-#include "kafka/fetch_queue_watch.h"
+#include "kafka/fetch_waker.h"
 #include "kafka/partition.h"
 
 namespace driftd {
@@ -68,20 +68,14 @@ class EventConsumer {
   const std::string& last_error() const { return last_error_; }
 
   // How often the fetchers were woken after the queue had filled up.
-  std::uint64_t fetch_wakes() const { return fetch_wakes_; }
+  std::uint64_t fetch_wakes() const { return fetch_waker_->wakes(); }
 
  private:
   class Rebalance;
-  EventConsumer(std::unique_ptr<RdKafka::Conf> conf, const KafkaConfig& kafka, PartitionListener& listener);
-  // After the queue was full and has drained to half: wake_fetchers().
-  void look_at_queue(std::size_t taken_messages, std::size_t taken_bytes);
-  void wake_fetchers();
 
   std::unique_ptr<Rebalance> rebalance_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
-  rd_kafka_queue_t* queue_ = nullptr;  // the consumer queue, for its length; none once closed
-  FetchQueueWatch queue_watch_;
-  std::uint64_t fetch_wakes_ = 0;
+  std::optional<FetchWaker> fetch_waker_;  // always set once constructed; after consumer_, so released before it
   std::string last_error_;
   bool closed_ = false;
 };

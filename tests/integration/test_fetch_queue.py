@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Catching up a backlog through a local queue far smaller than it: librdkafka
 2.0.2 stops fetching whenever its queue is full, and driftd wakes the
-fetchers once the queue has drained to half (kafka/fetch_queue_watch.h).
+fetchers once the queue has drained to half (kafka/fetch_waker.h).
 
 With queued.max.messages.kbytes at 64 (a few hundred messages) and batches of
 100, the queue fills and drains many times over; the test asserts that the
