@@ -16,6 +16,7 @@
 #include <cstring>
 #include <iostream>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,7 @@
 #include <librdkafka/rdkafkacpp.h>
 #include <simdjson.h>
 
+#include "kafka/client_config.h"
 #include "kafka/fetch_waker.h"
 #include "kafka_bench.h"
 
@@ -80,7 +82,7 @@ int main(int argc, char** argv) {
       ("timeout-s", po::value(&timeout_s)->default_value(timeout_s), "give up after this long")
       ("no-parse", "consume only: the bare client's cost")
       ("no-wake", "leave librdkafka's fetchers to wake up by themselves")
-      ("queue-kbytes", po::value(&queue_kbytes), "queued.max.messages.kbytes (librdkafka's default when absent)");
+      ("queue-kbytes", po::value(&queue_kbytes), "queued.max.messages.kbytes (driftd's default when absent)");
   po::variables_map values;
   try {
     po::store(po::parse_command_line(argc, argv, options), values);
@@ -96,23 +98,20 @@ int main(int argc, char** argv) {
   }
   const bool parse = values.count("no-parse") == 0;
 
-  std::string error;
-  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
-  // queued.min.messages is compared with the whole consumer queue; ~1e6 gave
-  // the best rates (STACK-NOTES). The mock long-polls, hence fetch.wait.max.ms.
-  const std::pair<const char*, std::string> settings[] = {
-      {"bootstrap.servers", bootstrap}, {"group.id", "bench-intake"}, {"enable.auto.commit", "false"},
-      {"enable.auto.offset.store", "false"}, {"queued.min.messages", "1000000"}, {"fetch.wait.max.ms", "100"}};
-  for (const auto& [name, value] : settings) {
-    if (conf->set(name, value, error) != RdKafka::Conf::CONF_OK) {
-      std::fprintf(stderr, "bench_intake: %s\n", error.c_str());
-      return 2;
-    }
-  }
-  if (!queue_kbytes.empty() && conf->set("queued.max.messages.kbytes", queue_kbytes, error) != RdKafka::Conf::CONF_OK) {
-    std::fprintf(stderr, "bench_intake: %s\n", error.c_str());
+  // driftd's own consumer settings (kafka/client_config.h), so that the
+  // baseline differs from driftd only in what it does with the messages.
+  driftd::KafkaConfig kafka;
+  kafka.bootstrap_servers = bootstrap;
+  kafka.group_id = "bench-intake";
+  if (!queue_kbytes.empty()) kafka.properties["queued.max.messages.kbytes"] = queue_kbytes;
+  std::unique_ptr<RdKafka::Conf> conf;
+  try {
+    conf = driftd::consumer_conf(kafka);
+  } catch (const std::runtime_error& e) {
+    std::fprintf(stderr, "bench_intake: %s\n", e.what());
     return 2;
   }
+  std::string error;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer(RdKafka::KafkaConsumer::create(conf.get(), error));
   if (!consumer) {
     std::fprintf(stderr, "bench_intake: %s\n", error.c_str());
@@ -137,7 +136,10 @@ int main(int argc, char** argv) {
   driftd::FetchWaker waker(*conf, *consumer);
   const bool wake = values.count("no-wake") == 0;
   std::size_t taken = 0, taken_bytes = 0;
-  // As driftd does after each batch (of up to 10,000).
+  // driftd looks before and after each batch, with the batch's processing
+  // in between, while the queue refills. Here processing is interleaved
+  // with taking, so the queue is looked at often: every 1,000 messages,
+  // a small part of any queue (a queue-length read, no request).
   const auto look_at_queue = [&] {
     if (wake) waker.look(taken, taken_bytes);
     taken = taken_bytes = 0;
@@ -148,7 +150,7 @@ int main(int argc, char** argv) {
   std::size_t count = 0, numbers = 0, invalid = 0, bytes = 0;
   const double deadline = wall_seconds() + timeout_s;
   while (count < messages && wall_seconds() < deadline) {
-    if (taken == 10'000) look_at_queue();
+    if (taken == 1'000) look_at_queue();
     const std::unique_ptr<RdKafka::Message> message(consumer->consume(100));
     if (message->err() == RdKafka::ERR__TIMED_OUT) look_at_queue();
     if (message->err() == RdKafka::ERR__TIMED_OUT || message->err() == RdKafka::ERR__PARTITION_EOF) continue;

@@ -5,10 +5,9 @@
 # numeric features, windows 5,000/1,000, KS+PSI on every feature: the
 # workload of bench_replay, whose files it reuses.
 #   [ROUNDS=3] [QUEUE_KBYTES=N] bench/bench_run.sh BUILD_DIR [EVENTS]
-# QUEUE_KBYTES sets queued.max.messages.kbytes on both consumers. With
-# librdkafka's default (64 MiB, ~190,000 of these messages) a consumer
-# working through a backlog drains the queue, and 2.0.2's fetcher resumes
-# only ~0.5 s later: driftd then idles ~40 % of the wall clock.
+# Both consumers take driftd's librdkafka settings (kafka/client_config.cc),
+# its 16 MiB local queue included; QUEUE_KBYTES sets another
+# queued.max.messages.kbytes on both.
 set -euo pipefail
 build=$(realpath "$1")
 events=${2:-1000000}

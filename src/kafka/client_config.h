@@ -12,7 +12,7 @@
 namespace driftd {
 
 // Group consumer: manual offset storage and commits (driftd commits only
-// what is durable), cooperative-sticky assignment, a deep local queue.
+// what is durable), cooperative-sticky assignment, a 16 MiB local queue.
 std::unique_ptr<RdKafka::Conf> consumer_conf(const KafkaConfig& kafka);
 
 // Idempotent producer for alerts, retrain triggers and dead letters.

@@ -18,10 +18,8 @@ constexpr double kNewWeight = 0.25;
 FetchQueueWatch::FetchQueueWatch(std::size_t max_messages, std::size_t max_bytes)
     : max_messages_(std::max<std::size_t>(max_messages, 1)), max_bytes_(std::max<std::size_t>(max_bytes, 1)) {}
 
-double FetchQueueWatch::full_fraction(std::size_t queued_messages) const {
-  const double by_count = double(queued_messages) / double(max_messages_);
-  const double by_bytes = double(queued_messages) * bytes_per_message_ / double(max_bytes_);
-  return std::max(by_count, by_bytes);
+double FetchQueueWatch::full_fraction(std::size_t messages, double bytes) const {
+  return std::max(double(messages) / double(max_messages_), bytes / double(max_bytes_));
 }
 
 bool FetchQueueWatch::should_wake(std::size_t queued_messages, std::size_t batch_messages, std::size_t batch_bytes) {
@@ -30,10 +28,17 @@ bool FetchQueueWatch::should_wake(std::size_t queued_messages, std::size_t batch
     bytes_per_message_ = bytes_per_message_ == 0.0 ? batch_average
                                                    : (1 - kNewWeight) * bytes_per_message_ + kNewWeight * batch_average;
   }
-  const double fraction = full_fraction(queued_messages);
-  if (fraction >= kFull) {
+  const double queued_bytes = double(queued_messages) * bytes_per_message_;
+  // The queue may have reached its limit, and the fetchers stopped, at any
+  // moment while the batch was being taken: what it held then is at most
+  // what it holds now plus the batch. Judged on the queue alone, a batch
+  // of over a tenth of the queue could hide the stop until the fetchers
+  // woke by themselves, up to 1 s later (seen with 10,000-message batches
+  // from a 16 MiB queue).
+  if (full_fraction(queued_messages + batch_messages, queued_bytes + double(batch_bytes)) >= kFull) {
     full_ = true;
-  } else if (full_ && fraction < kWakeBelow) {
+  }
+  if (full_ && full_fraction(queued_messages, queued_bytes) < kWakeBelow) {
     full_ = false;
     return true;
   }

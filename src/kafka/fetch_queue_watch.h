@@ -7,7 +7,8 @@
 // slower than its fetchers, catching up a backlog, fills the queue, drains
 // it, then idles: driftd lost ~40 % of the wall clock that way. Any request
 // sent to a broker wakes its thread, which then resumes fetching; this watch
-// tells when: after the queue was full, once it has drained to half.
+// tells when: after the queue was full (or may have been, while a batch
+// was being taken), once it has drained to half.
 #pragma once
 
 #include <cstddef>
@@ -25,12 +26,13 @@ class FetchQueueWatch {
   bool should_wake(std::size_t queued_messages, std::size_t batch_messages, std::size_t batch_bytes);
 
  private:
-  double full_fraction(std::size_t queued_messages) const;
+  // How full `messages` of `bytes` make the queue, by the tighter limit.
+  double full_fraction(std::size_t messages, double bytes) const;
 
   std::size_t max_messages_;
   std::size_t max_bytes_;
   double bytes_per_message_ = 0.0;
-  bool full_ = false;  // seen at its limit since the last wake: the fetchers may be stopped
+  bool full_ = false;  // at its limit since the last wake, or may have been: the fetchers may be stopped
 };
 
 }  // namespace driftd

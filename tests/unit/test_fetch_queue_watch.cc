@@ -27,12 +27,33 @@ TEST_CASE("fetch queue watch: the message limit counts as well as the bytes") {
 
 TEST_CASE("fetch queue watch: the queue's bytes follow the recent message size") {
   FetchQueueWatch watch(1'000'000, 100'000);
-  // 100-byte messages: 800 of them are 80 % of the bytes, not full.
-  CHECK_FALSE(watch.should_wake(800, 100, 10'000));
-  CHECK_FALSE(watch.should_wake(100, 100, 10'000));
+  CHECK_FALSE(watch.should_wake(0, 100, 10'000));  // 100-byte messages
+  CHECK_FALSE(watch.should_wake(800, 0, 0));       // 80 % of the bytes: not full
+  CHECK_FALSE(watch.should_wake(100, 0, 0));       // never full: no wake
   // Messages grow to ~1,000 bytes: 95 queued now fill it.
-  for (int batch = 0; batch < 20; ++batch) watch.should_wake(95, 100, 100'000);
-  CHECK(watch.should_wake(40, 100, 100'000));
+  for (int batch = 0; batch < 20; ++batch) CHECK_FALSE(watch.should_wake(0, 10, 10'000));
+  CHECK_FALSE(watch.should_wake(95, 0, 0));
+  CHECK(watch.should_wake(40, 0, 0));
+}
+
+TEST_CASE("fetch queue watch: a queue that filled while a batch was taken counts as full") {
+  FetchQueueWatch watch(1000, 1'000'000'000);
+  // Looks before and after batches of 200: the queue was at 850, reached its
+  // limit while the batch was taken, and the fetchers stopped there. No
+  // look ever sees it at 90 %.
+  CHECK_FALSE(watch.should_wake(850, 0, 0));
+  CHECK_FALSE(watch.should_wake(800, 200, 200));
+  CHECK_FALSE(watch.should_wake(800, 0, 0));
+  CHECK_FALSE(watch.should_wake(600, 200, 200));
+  CHECK(watch.should_wake(400, 200, 200));
+  CHECK_FALSE(watch.should_wake(300, 0, 0));  // once per filling
+}
+
+TEST_CASE("fetch queue watch: a batch that took the whole of a full queue wakes at once") {
+  FetchQueueWatch watch(100, 1'000'000'000);
+  CHECK(watch.should_wake(0, 100, 10'000));
+  CHECK_FALSE(watch.should_wake(0, 0, 0));
+  CHECK_FALSE(watch.should_wake(0, 40, 4'000));  // 40 % taken: it was not full
 }
 
 TEST_CASE("fetch queue watch: zero limits do not divide by zero") {
