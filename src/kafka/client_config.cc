@@ -34,10 +34,10 @@ std::unique_ptr<RdKafka::Conf> consumer_conf(const KafkaConfig& kafka) {
   // librdkafka 2.0.2 compares this with the whole local queue; low values
   // stall a consumer that keeps up (STACK-NOTES).
   set_property(*conf, "queued.min.messages", "1000000");
-  // The local queue's bytes: librdkafka's 64 MiB made ~220 MiB of peak RSS
-  // catching up a backlog; 16 MiB keeps the pace (the fetchers are woken,
-  // FetchWaker) at ~90 MiB and less CPU per message. Smaller queues stall
-  // now and then (bench/RESULTS.md, 2026-12-01 night).
+  // The local queue's bytes: librdkafka's 64 MiB made ~200-240 MiB of
+  // peak RSS catching up a backlog; 16 MiB keeps the pace (the fetchers
+  // are woken, FetchWaker) at ~90 MiB and less CPU per message, with
+  // slack for larger messages (bench/RESULTS.md, 2026-12-01 night).
   set_property(*conf, "queued.max.messages.kbytes", "16384");
   // Bounds how long a quiet partition delays the batch (and alert latency).
   set_property(*conf, "fetch.wait.max.ms", "100");
