@@ -133,13 +133,13 @@ int main(int argc, char** argv) {
     return 3;
   }
 
-  driftd::FetchWaker waker(*conf, *consumer);
+  driftd::FetchWaker waker(*consumer);
   const bool wake = values.count("no-wake") == 0;
   std::size_t taken = 0, taken_bytes = 0;
-  // driftd looks before and after each batch, with the batch's processing
-  // in between, while the queue refills. Here processing is interleaved
-  // with taking, so the queue is looked at often: every 1,000 messages,
-  // a small part of any queue (a queue-length read, no request).
+  // driftd looks after each batch, and the queue refills while the batch
+  // is processed. Here processing is interleaved with taking, so the queue
+  // is looked at often: every 1,000 messages, a small part of any queue (a
+  // queue-length read, no request).
   const auto look_at_queue = [&] {
     if (wake) waker.look(taken, taken_bytes);
     taken = taken_bytes = 0;

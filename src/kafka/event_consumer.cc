@@ -9,6 +9,7 @@ namespace driftd {
 namespace {
 
 constexpr int kCommittedTimeoutMs = 10'000;
+
 std::vector<PartitionId> ids_of(const std::vector<RdKafka::TopicPartition*>& partitions) {
   std::vector<PartitionId> ids;
   for (const RdKafka::TopicPartition* p : partitions) ids.push_back({p->topic(), p->partition()});
@@ -80,18 +81,23 @@ class EventConsumer::Rebalance final : public RdKafka::RebalanceCb {
   PartitionListener& listener_;
 };
 
-EventConsumer::EventConsumer(const KafkaConfig& kafka, PartitionListener& listener)
-    : rebalance_(std::make_unique<Rebalance>(listener)) {
+std::unique_ptr<RdKafka::KafkaConsumer> create_consumer(const KafkaConfig& kafka, RdKafka::RebalanceCb* rebalance) {
   std::unique_ptr<RdKafka::Conf> conf = consumer_conf(kafka);
   std::string problem;
-  if (conf->set("rebalance_cb", rebalance_.get(), problem) != RdKafka::Conf::CONF_OK) {
+  if (conf->set("rebalance_cb", rebalance, problem) != RdKafka::Conf::CONF_OK) {
     throw std::runtime_error("kafka consumer: " + problem);
   }
-  consumer_.reset(RdKafka::KafkaConsumer::create(conf.get(), problem));
-  if (!consumer_) throw std::runtime_error("kafka consumer: " + problem);
+  std::unique_ptr<RdKafka::KafkaConsumer> consumer(RdKafka::KafkaConsumer::create(conf.get(), problem));
+  if (!consumer) throw std::runtime_error("kafka consumer: " + problem);
+  return consumer;
+}
+
+EventConsumer::EventConsumer(const KafkaConfig& kafka, PartitionListener& listener)
+    : rebalance_(std::make_unique<Rebalance>(listener)),
+      consumer_(create_consumer(kafka, rebalance_.get())),
+      fetch_waker_(*consumer_) {
   const RdKafka::ErrorCode err = consumer_->subscribe(kafka.input_topics);
   if (err != RdKafka::ERR_NO_ERROR) throw std::runtime_error("kafka subscribe: " + RdKafka::err2str(err));
-  fetch_waker_.emplace(*conf, *consumer_);
 }
 
 EventConsumer::~EventConsumer() { close(); }
@@ -99,9 +105,6 @@ EventConsumer::~EventConsumer() { close(); }
 std::vector<std::unique_ptr<RdKafka::Message>> EventConsumer::poll_batch(std::size_t max,
                                                                          std::chrono::milliseconds wait) {
   std::vector<std::unique_ptr<RdKafka::Message>> batch;
-  // The queue is looked at before and after the batch: a batch may take all
-  // of a full queue.
-  fetch_waker_->look(0, 0);
   std::size_t bytes = 0;
   int timeout_ms = int(wait.count());
   while (batch.size() < max) {
@@ -117,7 +120,9 @@ std::vector<std::unique_ptr<RdKafka::Message>> EventConsumer::poll_batch(std::si
       break;
     }
   }
-  fetch_waker_->look(batch.size(), bytes);
+  // One look per batch: the watch counts what the batch took as possibly
+  // still queued, which covers a queue that filled before or during it.
+  fetch_waker_.look(batch.size(), bytes);
   return batch;
 }
 

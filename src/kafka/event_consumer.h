@@ -11,7 +11,6 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -68,14 +67,14 @@ class EventConsumer {
   const std::string& last_error() const { return last_error_; }
 
   // How often the fetchers were woken after the queue had filled up.
-  std::uint64_t fetch_wakes() const { return fetch_waker_->wakes(); }
+  std::uint64_t fetch_wakes() const { return fetch_waker_.wakes(); }
 
  private:
   class Rebalance;
 
   std::unique_ptr<Rebalance> rebalance_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
-  std::optional<FetchWaker> fetch_waker_;  // always set once constructed; after consumer_, so released before it
+  FetchWaker fetch_waker_;  // after consumer_: built after it, released before it
   std::string last_error_;
   bool closed_ = false;
 };

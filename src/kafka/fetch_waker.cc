@@ -11,21 +11,25 @@ namespace {
 // broker that does not answer.
 constexpr int kWakeTimeoutMs = 200;
 
-FetchQueueWatch watch_for(const RdKafka::Conf& conf) {
-  std::string messages, kbytes;
-  if (conf.get("queued.min.messages", messages) != RdKafka::Conf::CONF_OK ||
-      conf.get("queued.max.messages.kbytes", kbytes) != RdKafka::Conf::CONF_OK) {
-    throw std::runtime_error("kafka consumer: cannot read the queue limits back");
+// One of the consumer's settings, as it runs with it.
+std::size_t setting(rd_kafka_t* consumer, const char* name) {
+  char value[32];
+  std::size_t size = sizeof value;
+  if (rd_kafka_conf_get(rd_kafka_conf(consumer), name, value, &size) != RD_KAFKA_CONF_OK) {
+    throw std::runtime_error(std::string("kafka consumer: cannot read ") + name + " back");
   }
-  return FetchQueueWatch(std::stoull(messages), std::stoull(kbytes) * 1024);
+  return std::stoull(value);
 }
+
+rd_kafka_t* handle(RdKafka::KafkaConsumer& consumer) { return static_cast<rd_kafka_t*>(consumer.c_ptr()); }
 
 }  // namespace
 
-FetchWaker::FetchWaker(const RdKafka::Conf& conf, RdKafka::KafkaConsumer& consumer)
+FetchWaker::FetchWaker(RdKafka::KafkaConsumer& consumer)
     : consumer_(consumer),
-      watch_(watch_for(conf)),
-      queue_(rd_kafka_queue_get_consumer(static_cast<rd_kafka_t*>(consumer.c_ptr()))) {}
+      watch_(setting(handle(consumer), "queued.min.messages"),
+             setting(handle(consumer), "queued.max.messages.kbytes") * 1024),
+      queue_(rd_kafka_queue_get_consumer(handle(consumer))) {}
 
 FetchWaker::~FetchWaker() { rd_kafka_queue_destroy(queue_); }
 

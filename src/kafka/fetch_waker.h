@@ -19,10 +19,10 @@ namespace driftd {
 
 class FetchWaker {
  public:
-  // `conf` is the consumer's configuration (its queue limits, which
-  // kafka.properties may set); `consumer` must outlive the waker. Throws
-  // std::runtime_error when the limits cannot be read back.
-  FetchWaker(const RdKafka::Conf& conf, RdKafka::KafkaConsumer& consumer);
+  // Watches the queue limits `consumer` runs with (kafka.properties may set
+  // them); `consumer` must outlive the waker. Throws std::runtime_error
+  // when the limits cannot be read back.
+  explicit FetchWaker(RdKafka::KafkaConsumer& consumer);
   ~FetchWaker();
   FetchWaker(const FetchWaker&) = delete;
   FetchWaker& operator=(const FetchWaker&) = delete;
