@@ -45,6 +45,12 @@ enum class InvalidReason : std::uint8_t {
 // The label value of driftd_events_invalid_total{reason}: "too_large", ...
 std::string_view reason_name(InvalidReason reason);
 
+// The latest event time accepted: 9999-12-31T23:59:59.999Z, the last instant
+// RFC 3339 can name. Event times run from the epoch to here; anything else is
+// bad_timestamp. The bound keeps window arithmetic (a time plus durations of
+// at most 100 years, which the configuration enforces) far from overflow.
+constexpr std::int64_t kMaxEventTimeMs = 253'402'300'799'999;
+
 struct ColumnValue {
   bool missing = true;     // null, or absent from the event
   double number = 0.0;     // numeric columns

@@ -114,9 +114,9 @@ int demo_command(const std::vector<std::string>& args) {
   const auto start = Clock::now();
   std::thread producer([&] { produce(config.kafka, rate, seconds, drift_after, service); });
   try {
-    Daemon daemon(config, service.metrics(), service.status());
+    Daemon daemon(config, service.metrics(), service.status(), service.stop_requested());
     daemon.set_observer([start](const EvaluationReport& report) { print_report(report, start); });
-    daemon.run(service.stop_requested());
+    daemon.run();
     const PipelineCounters& counters = daemon.pipeline().counters();
     std::uint64_t invalid = 0;
     for (const auto n : counters.invalid) invalid += n;

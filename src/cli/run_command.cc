@@ -29,10 +29,10 @@ int run_command(const std::vector<std::string>& args) {
   }
   Service service(config);
   std::cerr << "driftd: metrics at " << service.metrics_url() << "\n";
-  Daemon daemon(config, service.metrics(), service.status());
+  Daemon daemon(config, service.metrics(), service.status(), service.stop_requested());
   std::cerr << "driftd: consuming " << config.kafka.input_topics.size() << " topic(s) from "
             << config.kafka.bootstrap_servers << " as group " << config.kafka.group_id << "\n";
-  daemon.run(service.stop_requested());
+  daemon.run();
   std::cerr << "driftd: stopped after " << daemon.pipeline().counters().messages << " messages\n";
   return kExitOk;
 }

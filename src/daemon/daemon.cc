@@ -21,7 +21,8 @@ constexpr std::chrono::milliseconds kShutdownWait{5'000};
 // The output topics' tail read after partitions move in: at least every
 // output a checkpoint interval can produce, per partition.
 constexpr std::size_t kLedgerTail = 10'000;
-constexpr std::chrono::seconds kLedgerTimeout{30};
+// One attempt at reading them; attempts repeat until one succeeds.
+constexpr std::chrono::seconds kLedgerAttempt{10};
 
 std::int64_t broker_timestamp(const rd_kafka_message_t& message) {
   rd_kafka_timestamp_type_t type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
@@ -31,14 +32,16 @@ std::int64_t broker_timestamp(const rd_kafka_message_t& message) {
 
 }  // namespace
 
-Daemon::Daemon(const Config& config, Metrics& metrics, StatusBoard& status)
+Daemon::Daemon(const Config& config, Metrics& metrics, StatusBoard& status, const std::atomic<bool>& stop)
     : config_(config),
       metrics_(metrics),
       status_(status),
+      stop_(stop),
       pipeline_(config),
       producer_(config.kafka),
       connected_(wait_for_broker()),
       consumer_(config.kafka, *this) {
+  producer_.stop_waiting_on(stop_);
   reported_.consumed.assign(config.models.size(), 0);
   reported_.late.assign(config.models.size(), 0);
   last_evaluation_.resize(config.models.size());
@@ -50,6 +53,7 @@ Daemon::Daemon(const Config& config, Metrics& metrics, StatusBoard& status)
 bool Daemon::wait_for_broker() {
   const auto deadline = Clock::now() + config_.kafka.connect_timeout;
   while (!producer_.reachable(std::chrono::milliseconds(500))) {
+    if (stop_.load()) return false;
     if (Clock::now() >= deadline) {
       throw std::runtime_error("no Kafka broker answered at " + config_.kafka.bootstrap_servers + " within " +
                                std::to_string(config_.kafka.connect_timeout.count()) +
@@ -60,29 +64,62 @@ bool Daemon::wait_for_broker() {
   return true;
 }
 
-void Daemon::run(const std::atomic<bool>& stop) {
+void Daemon::run() {
+  if (!connected_) return;  // stopped while waiting for a broker
   auto next_checkpoint = Clock::now() + config_.state.checkpoint_interval;
   auto next_status = Clock::now();
-  while (!stop.load()) {
-    const auto batch = consumer_.poll_batch(config_.kafka.batch_size, kPollWait);
-    if (!failure_.empty()) throw std::runtime_error(failure_);
-    if (ledger_stale_ && assigned_) {
-      ledger_.load(config_.kafka, kLedgerTail, kLedgerTimeout);
-      ledger_stale_ = false;
+  try {
+    while (!stop_.load()) {
+      const auto batch = consumer_.poll_batch(config_.kafka.batch_size, kPollWait);
+      if (!failure_.empty()) throw std::runtime_error(failure_);
+      if (ledger_stale_ && assigned_ && !load_ledger()) break;
+      for (const auto& message : batch) process(*message);
+      producer_.poll();
+      const auto now = Clock::now();
+      if (now >= next_checkpoint) {
+        checkpoint(kCheckpointWait, Commit::async);
+        next_checkpoint = now + config_.state.checkpoint_interval;
+      }
+      if (now >= next_status) {
+        refresh_status();
+        next_status = now + kStatusEvery;
+      }
     }
-    for (const auto& message : batch) process(*message);
-    producer_.poll();
-    const auto now = Clock::now();
-    if (now >= next_checkpoint) {
-      checkpoint(kCheckpointWait);
-      next_checkpoint = now + config_.state.checkpoint_interval;
-    }
-    if (now >= next_status) {
-      refresh_status();
-      next_status = now + kStatusEvery;
-    }
+  } catch (const OutputProducer::Stopping& e) {
+    // Outputs of the events since the last commit may not all be queued:
+    // the shutdown's checkpoint commits only what was delivered.
+    std::cerr << "driftd: " << e.what() << "\n";
   }
-  checkpoint(kShutdownWait);
+  shut_down();
+}
+
+// Until the output topics' tails are read, nothing is published: an earlier
+// owner's outputs could be sent again. In a broker outage the attempts go
+// on (and /readyz says not ready) until the brokers are back or we stop.
+bool Daemon::load_ledger() {
+  while (!stop_.load()) {
+    try {
+      if (ledger_.load(config_.kafka, kLedgerTail, kLedgerAttempt, stop_)) {
+        ledger_stale_ = false;
+        return true;
+      }
+    } catch (const std::runtime_error& e) {
+      std::cerr << "driftd: " << e.what() << "; trying again\n";
+    }
+    refresh_status();
+  }
+  return false;
+}
+
+void Daemon::shut_down() {
+  if (broker_ok_) {
+    checkpoint(kShutdownWait, Commit::sync);
+  } else {
+    // A commit would wait for the brokers, past any stop timeout. The
+    // events since the last commit are read again after a restart, and the
+    // outputs they had already sent are not sent twice (the ledger).
+    std::cerr << "driftd: the brokers are unreachable: stopping without a final commit\n";
+  }
   refresh_status();
   consumer_.close();  // revokes what we own through on_revoking: committed there
   status_.publish(status_json({}, false), false);
@@ -128,9 +165,8 @@ void Daemon::on_invalid(std::string_view /*message*/, InvalidReason reason) {
     metrics_.add_duplicates_suppressed(1);
     return;
   }
-  producer_.dead_letter(config_.kafka.dead_letter_topic, *current_, reason);
+  if (producer_.dead_letter(config_.kafka.dead_letter_topic, *current_, reason)) metrics_.add_dead_lettered(1);
   ledger_.remember(std::move(id));
-  metrics_.add_dead_lettered(1);
 }
 
 void Daemon::on_evaluation(const EvaluationReport& report) {
@@ -153,7 +189,7 @@ void Daemon::on_evaluation(const EvaluationReport& report) {
   if (observer_) observer_(report);
 }
 
-void Daemon::checkpoint(std::chrono::milliseconds wait) {
+void Daemon::checkpoint(std::chrono::milliseconds wait, Commit commit) {
   std::vector<PartitionOffset> offsets;
   for (const auto& [id, position] : positions_) {
     if (position.next > position.committed) offsets.push_back({id, position.next});
@@ -179,6 +215,10 @@ void Daemon::checkpoint(std::chrono::milliseconds wait) {
                                  "); stopping without committing their events, which a restart reads again");
     }
     if (offsets.empty()) return;
+    if (commit == Commit::async) {
+      consumer_.commit_async(offsets);  // on_committed() hears when it is taken
+      return;
+    }
     if (!consumer_.commit(offsets)) {
       // Not fatal: the next checkpoint commits again, and what a crash in
       // between re-reads only produces outputs the ledger holds.
@@ -186,9 +226,13 @@ void Daemon::checkpoint(std::chrono::milliseconds wait) {
       return;
     }
   }
+  on_committed(offsets);
+}
+
+void Daemon::on_committed(const std::vector<PartitionOffset>& offsets) {
   for (const PartitionOffset& o : offsets) {
     auto it = positions_.find(o.id);
-    if (it != positions_.end()) it->second.committed = o.offset;
+    if (it != positions_.end()) it->second.committed = std::max(it->second.committed, o.offset);
   }
 }
 
@@ -209,10 +253,13 @@ void Daemon::on_assigned(const std::vector<PartitionOffset>& partitions) {
   }
 }
 
-void Daemon::on_revoking(const std::vector<PartitionId>& partitions) {
+void Daemon::on_revoking(const std::vector<PartitionId>& partitions, bool lost) {
   // Called from inside librdkafka: an exception must not unwind through it.
   try {
-    checkpoint(kCheckpointWait);
+    // Lost partitions have another owner already; with the brokers away a
+    // commit would only block. Either way their next owner re-reads from
+    // the last commit, and the ledger keeps outputs from repeating.
+    if (!lost && broker_ok_) checkpoint(kCheckpointWait, Commit::sync);
   } catch (const std::exception& e) {
     failure_ = e.what();
   }
@@ -245,6 +292,7 @@ void Daemon::refresh_status() {
   }
   metrics_.add_replayed(counters.replayed - reported_.replayed);
   reported_ = counters;
+  report_output_counters();
 
   const std::vector<PartitionLag> lags = consumer_.lag(positions());
   std::int64_t total_lag = 0;
@@ -254,9 +302,17 @@ void Daemon::refresh_status() {
   }
   const bool replaying = std::any_of(positions_.begin(), positions_.end(),
                                      [](const auto& entry) { return entry.second.replaying(); });
-  const bool ready = assigned_ && broker_ok_ && !replaying && std::uint64_t(total_lag) <= config_.http.ready_max_lag;
+  const bool ready = assigned_ && !ledger_stale_ && broker_ok_ && !replaying &&
+                     std::uint64_t(total_lag) <= config_.http.ready_max_lag;
   metrics_.set_ready(ready);
   status_.publish(status_json(lags, ready), ready);
+}
+
+void Daemon::report_output_counters() {
+  metrics_.add_dead_letters_truncated(producer_.dead_letters_truncated() - reported_truncated_);
+  reported_truncated_ = producer_.dead_letters_truncated();
+  metrics_.add_dead_letters_failed(producer_.dead_letters_failed() - reported_dead_letters_failed_);
+  reported_dead_letters_failed_ = producer_.dead_letters_failed();
 }
 
 std::string Daemon::status_json(const std::vector<PartitionLag>& lags, bool ready) const {

@@ -34,39 +34,49 @@ namespace driftd {
 class Daemon final : private PartitionListener, private PipelineSink {
  public:
   // Reads the references (InputError for a bad one), then waits up to
-  // kafka.connect_timeout for a broker (std::runtime_error if none answers),
-  // then joins the consumer group.
-  Daemon(const Config& config, Metrics& metrics, StatusBoard& status);
+  // kafka.connect_timeout for a broker (std::runtime_error if none answers;
+  // the wait ends early when `stop` is set, and run() then returns at once),
+  // then joins the consumer group. `stop` is also what run() watches.
+  Daemon(const Config& config, Metrics& metrics, StatusBoard& status, const std::atomic<bool>& stop);
 
   // Called with every evaluation, after its output was queued (the demo prints them).
   void set_observer(std::function<void(const EvaluationReport&)> observer) { observer_ = std::move(observer); }
 
   // Consumes until `stop` becomes true, then checkpoints and leaves the
-  // group. Throws std::runtime_error when output cannot be delivered (the
-  // uncommitted events are then read again after a restart).
-  void run(const std::atomic<bool>& stop);
+  // group. Throws std::runtime_error when an alert or trigger cannot be
+  // delivered (the uncommitted events are then read again after a restart).
+  // Nothing an input message holds, and no broker outage, ends it.
+  void run();
 
   const Pipeline& pipeline() const { return pipeline_; }
 
  private:
   bool wait_for_broker();
+  bool load_ledger();  // false: stopped before the ledger was read
   void process(RdKafka::Message& message);
-  void checkpoint(std::chrono::milliseconds wait);
+  // `sync`: wait for the group to take the offsets (revocation, shutdown);
+  // else they are sent and on_committed() hears when they are taken.
+  enum class Commit { sync, async };
+  void checkpoint(std::chrono::milliseconds wait, Commit commit);
+  void shut_down();
+  void report_output_counters();
   void refresh_status();
   std::vector<PartitionOffset> positions() const;
   std::string status_json(const std::vector<PartitionLag>& lags, bool ready) const;
 
   void on_assigned(const std::vector<PartitionOffset>& partitions) override;
-  void on_revoking(const std::vector<PartitionId>& partitions) override;
+  void on_revoking(const std::vector<PartitionId>& partitions, bool lost) override;
+  void on_committed(const std::vector<PartitionOffset>& offsets) override;
   void on_invalid(std::string_view message, InvalidReason reason) override;
   void on_evaluation(const EvaluationReport& report) override;
 
   const Config& config_;
   Metrics& metrics_;
   StatusBoard& status_;
+  const std::atomic<bool>& stop_;
   Pipeline pipeline_;
   OutputProducer producer_;
-  bool connected_;  // set by waiting for a broker, before the consumer joins
+  bool connected_;  // a broker answered before the consumer joined (false: stopped while waiting)
   std::function<void(const EvaluationReport&)> observer_;
 
   struct Position {
@@ -99,6 +109,8 @@ class Daemon final : private PartitionListener, private PipelineSink {
   std::vector<std::optional<LastEvaluation>> last_evaluation_;  // per model
   PipelineCounters reported_;                  // counters already added to the metrics
   std::vector<std::uint64_t> reported_overflowed_;  // per model, likewise
+  std::uint64_t reported_truncated_ = 0;       // the producer's dead-letter counters, likewise
+  std::uint64_t reported_dead_letters_failed_ = 0;
   EventConsumer consumer_;                     // last: its callbacks use everything above
 };
 

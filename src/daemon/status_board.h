@@ -1,9 +1,14 @@
 // What the Kafka thread tells the HTTP thread: the /v1/status document and
 // readiness. The Kafka thread publishes a fresh copy about once a second;
 // HTTP handlers only read.
+//
+// Readiness expires: a Kafka thread that has not published for kStaleAfter
+// is blocked somewhere (a broker call, a wait for room in a queue), and what
+// it said last is no longer known to be true.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <string>
 
@@ -11,21 +16,30 @@ namespace driftd {
 
 class StatusBoard {
  public:
+  using Clock = std::chrono::steady_clock;
+  // Five missed refreshes of one a second: long enough for a slow checkpoint.
+  static constexpr std::chrono::seconds kStaleAfter{5};
+
   void publish(std::string status_json, bool ready) {
     std::lock_guard lock(mutex_);
     status_ = std::move(status_json);
     ready_ = ready;
+    published_at_ = Clock::now();
   }
   std::string status() const {
     std::lock_guard lock(mutex_);
     return status_;
   }
-  bool ready() const { return ready_; }
+  bool ready(Clock::time_point now = Clock::now()) const {
+    std::lock_guard lock(mutex_);
+    return ready_ && now - published_at_ < kStaleAfter;
+  }
 
  private:
   mutable std::mutex mutex_;
   std::string status_ = "{}";
-  std::atomic<bool> ready_{false};
+  bool ready_ = false;
+  Clock::time_point published_at_;
 };
 
 }  // namespace driftd

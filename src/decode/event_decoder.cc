@@ -351,6 +351,8 @@ class EventDecoder::Impl {
       }
       if (!valid) return false;
     }
+    // The broker's timestamp stands in for a missing ts: a producer may have set it to anything.
+    if (ts_ms_ < 0 || ts_ms_ > kMaxEventTimeMs) note(InvalidReason::bad_timestamp);
     return true;
   }
 
@@ -398,7 +400,7 @@ class EventDecoder::Impl {
     // The usual case: integer milliseconds, exactly (beyond 2^53 too).
     std::int64_t ms = 0;
     if (!value.get_int64().get(ms)) {
-      if (ms < 0) {
+      if (ms < 0 || ms > kMaxEventTimeMs) {
         note(InvalidReason::bad_timestamp);
       } else {
         ts_ms_ = ms;
@@ -413,7 +415,7 @@ class EventDecoder::Impl {
       // An integer that get_int64() refused does not fit.
       double number = 0.0;
       if (syntax == NumberSyntax::integer || !read_double(value, number) ||
-          !(number >= 0.0 && number < 9223372036854775807.0)) {
+          !(number >= 0.0 && number <= double(kMaxEventTimeMs))) {
         note(InvalidReason::bad_timestamp);
       } else {
         ts_ms_ = static_cast<std::int64_t>(number);
@@ -425,7 +427,7 @@ class EventDecoder::Impl {
     if (ts.kind == Scalar::Kind::null) return true;
     const std::optional<std::int64_t> parsed =
         ts.kind == Scalar::Kind::string ? parse_rfc3339_ms(ts.text) : std::nullopt;
-    if (!parsed || *parsed < 0) {
+    if (!parsed || *parsed < 0 || *parsed > kMaxEventTimeMs) {
       note(InvalidReason::bad_timestamp);
     } else {
       ts_ms_ = *parsed;

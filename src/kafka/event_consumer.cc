@@ -2,6 +2,7 @@
 
 #include <iostream>
 #include <stdexcept>
+#include <utility>
 
 #include "kafka/client_config.h"
 
@@ -62,7 +63,7 @@ class EventConsumer::Rebalance final : public RdKafka::RebalanceCb {
         code = consumer->assign(partitions);
       }
     } else {
-      listener_.on_revoking(ids_of(partitions));
+      listener_.on_revoking(ids_of(partitions), consumer->assignment_lost());
       if (cooperative) {
         error = consumer->incremental_unassign(partitions);
       } else {
@@ -81,10 +82,35 @@ class EventConsumer::Rebalance final : public RdKafka::RebalanceCb {
   PartitionListener& listener_;
 };
 
-std::unique_ptr<RdKafka::KafkaConsumer> create_consumer(const KafkaConfig& kafka, RdKafka::RebalanceCb* rebalance) {
+// The outcome of asynchronous commits, served from inside consume().
+class EventConsumer::Commits final : public RdKafka::OffsetCommitCb {
+ public:
+  explicit Commits(PartitionListener& listener) : listener_(listener) {}
+
+  void offset_commit_cb(RdKafka::ErrorCode err, std::vector<RdKafka::TopicPartition*>& partitions) override {
+    std::vector<PartitionOffset> done;
+    for (const RdKafka::TopicPartition* p : partitions) {
+      if (err == RdKafka::ERR_NO_ERROR && p->err() == RdKafka::ERR_NO_ERROR && p->offset() >= 0) {
+        done.push_back({{p->topic(), p->partition()}, p->offset()});
+      } else {
+        last_error = "commit " + p->topic() + "/" + std::to_string(p->partition()) + ": " +
+                     RdKafka::err2str(err != RdKafka::ERR_NO_ERROR ? err : p->err());
+      }
+    }
+    if (!done.empty()) listener_.on_committed(done);
+  }
+  std::string last_error;
+
+ private:
+  PartitionListener& listener_;
+};
+
+std::unique_ptr<RdKafka::KafkaConsumer> create_consumer(const KafkaConfig& kafka, RdKafka::RebalanceCb* rebalance,
+                                                        RdKafka::OffsetCommitCb* commits) {
   std::unique_ptr<RdKafka::Conf> conf = consumer_conf(kafka);
   std::string problem;
-  if (conf->set("rebalance_cb", rebalance, problem) != RdKafka::Conf::CONF_OK) {
+  if (conf->set("rebalance_cb", rebalance, problem) != RdKafka::Conf::CONF_OK ||
+      conf->set("offset_commit_cb", commits, problem) != RdKafka::Conf::CONF_OK) {
     throw std::runtime_error("kafka consumer: " + problem);
   }
   std::unique_ptr<RdKafka::KafkaConsumer> consumer(RdKafka::KafkaConsumer::create(conf.get(), problem));
@@ -94,7 +120,8 @@ std::unique_ptr<RdKafka::KafkaConsumer> create_consumer(const KafkaConfig& kafka
 
 EventConsumer::EventConsumer(const KafkaConfig& kafka, PartitionListener& listener)
     : rebalance_(std::make_unique<Rebalance>(listener)),
-      consumer_(create_consumer(kafka, rebalance_.get())),
+      commits_(std::make_unique<Commits>(listener)),
+      consumer_(create_consumer(kafka, rebalance_.get(), commits_.get())),
       fetch_waker_(*consumer_) {
   const RdKafka::ErrorCode err = consumer_->subscribe(kafka.input_topics);
   if (err != RdKafka::ERR_NO_ERROR) throw std::runtime_error("kafka subscribe: " + RdKafka::err2str(err));
@@ -120,6 +147,7 @@ std::vector<std::unique_ptr<RdKafka::Message>> EventConsumer::poll_batch(std::si
       break;
     }
   }
+  if (!commits_->last_error.empty()) last_error_ = std::exchange(commits_->last_error, {});
   // One look per batch: the watch counts what the batch took as possibly
   // still queued, which covers a queue that filled before or during it.
   fetch_waker_.look(batch.size(), bytes);
@@ -144,6 +172,16 @@ bool EventConsumer::commit(const std::vector<PartitionOffset>& offsets) {
     }
   }
   return true;
+}
+
+void EventConsumer::commit_async(const std::vector<PartitionOffset>& offsets) {
+  if (offsets.empty()) return;
+  OwnedPartitions partitions;
+  for (const PartitionOffset& o : offsets) {
+    partitions.list.push_back(RdKafka::TopicPartition::create(o.id.topic, o.id.partition, o.offset));
+  }
+  const RdKafka::ErrorCode err = consumer_->commitAsync(partitions.list);
+  if (err != RdKafka::ERR_NO_ERROR) last_error_ = "commit: " + RdKafka::err2str(err);
 }
 
 std::vector<PartitionLag> EventConsumer::lag(const std::vector<PartitionOffset>& positions) const {

@@ -34,7 +34,11 @@ class PartitionListener {
   // offset is what rebuilds the windows (see Daemon).
   virtual void on_assigned(const std::vector<PartitionOffset>& partitions) = 0;
   // Still owned while this runs: the last moment to commit their offsets.
-  virtual void on_revoking(const std::vector<PartitionId>& partitions) = 0;
+  // `lost`: the group gave them away already (our session expired, e.g. in
+  // a broker outage): a commit would be refused, and must not be waited for.
+  virtual void on_revoking(const std::vector<PartitionId>& partitions, bool lost) = 0;
+  // An asynchronous commit went through: these offsets are the group's now.
+  virtual void on_committed(const std::vector<PartitionOffset>& offsets) = 0;
 };
 
 class EventConsumer {
@@ -49,8 +53,13 @@ class EventConsumer {
   std::vector<std::unique_ptr<RdKafka::Message>> poll_batch(std::size_t max, std::chrono::milliseconds wait);
 
   // Synchronous commit; returns false (and keeps the reason in last_error())
-  // when the broker refused, e.g. during a rebalance.
+  // when the broker refused, e.g. during a rebalance. Blocks while the
+  // brokers are away: for revocation, where the next owner needs the offsets.
   bool commit(const std::vector<PartitionOffset>& offsets);
+  // Sends the commit and returns at once; the listener hears of its success
+  // from a later poll_batch(), and a failure lands in last_error(). Periodic
+  // checkpoints use it, so that a broker outage never blocks the poll loop.
+  void commit_async(const std::vector<PartitionOffset>& offsets);
 
   // Lag of each partition given its next offset to read, from the high
   // watermarks librdkafka caches with every fetch (no broker round trip).
@@ -71,8 +80,10 @@ class EventConsumer {
 
  private:
   class Rebalance;
+  class Commits;
 
   std::unique_ptr<Rebalance> rebalance_;
+  std::unique_ptr<Commits> commits_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
   FetchWaker fetch_waker_;  // after consumer_: built after it, released before it
   std::string last_error_;

@@ -63,7 +63,8 @@ void OutputLedger::remember(std::string id) {
   }
 }
 
-void OutputLedger::load(const KafkaConfig& kafka, std::size_t tail, std::chrono::milliseconds timeout) {
+bool OutputLedger::load(const KafkaConfig& kafka, std::size_t tail, std::chrono::milliseconds timeout,
+                        const std::atomic<bool>& stop) {
   const auto deadline = Clock::now() + timeout;
   const auto left_ms = [&] {
     return int(std::max<std::int64_t>(
@@ -101,12 +102,13 @@ void OutputLedger::load(const KafkaConfig& kafka, std::size_t tail, std::chrono:
       }
     }
   }
-  if (assignment.empty()) return;
+  if (assignment.empty()) return true;
   consumer->assign(assignment);
   RdKafka::TopicPartition::destroy(assignment);
 
   simdjson::ondemand::parser parser;
   while (!ends.empty()) {
+    if (stop.load()) return false;
     if (Clock::now() >= deadline) throw std::runtime_error("output ledger: output topics not read in time");
     std::unique_ptr<RdKafka::Message> message(consumer->consume(100));
     if (message->err() == RdKafka::ERR__TIMED_OUT || message->err() == RdKafka::ERR__PARTITION_EOF) continue;
@@ -127,6 +129,7 @@ void OutputLedger::load(const KafkaConfig& kafka, std::size_t tail, std::chrono:
     if (message->offset() + 1 >= end->second) ends.erase(end);
   }
   consumer->close();
+  return true;
 }
 
 }  // namespace driftd

@@ -6,6 +6,7 @@
 // they are not published twice (effectively-once output).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -25,8 +26,10 @@ class OutputLedger {
 
   // Reads the last `tail` messages of every partition of the alert, retrain
   // and dead-letter topics. Throws std::runtime_error when they cannot be
-  // read within `timeout`: publishing without knowing would risk duplicates.
-  void load(const KafkaConfig& kafka, std::size_t tail, std::chrono::milliseconds timeout);
+  // read within `timeout`: publishing without knowing would risk duplicates,
+  // so the caller tries again. Returns false, unfinished, once `stop` is set.
+  bool load(const KafkaConfig& kafka, std::size_t tail, std::chrono::milliseconds timeout,
+            const std::atomic<bool>& stop);
 
   bool contains(std::string_view id) const { return ids_.count(std::string(id)) > 0; }
   void remember(std::string id);

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <iostream>
 #include <stdexcept>
 
 #include "kafka/client_config.h"
@@ -18,6 +19,13 @@ std::string transactional_id(const KafkaConfig& kafka) {
   return kafka.group_id + "-" + host;
 }
 
+// Tells a dead letter's delivery report from an alert's or a trigger's.
+char dead_letter_kind = 'd';
+
+// What a record spends besides its key, value and header texts (lengths,
+// attributes, per-header framing): the room left under message.max.bytes.
+constexpr std::size_t kRecordOverhead = 1024;
+
 // Takes ownership of a librdkafka error object; throws unless it is null.
 void check(RdKafka::Error* raw, const std::string& what) {
   const std::unique_ptr<RdKafka::Error> error(raw);
@@ -31,10 +39,17 @@ class OutputProducer::Reports final : public RdKafka::DeliveryReportCb {
  public:
   void dr_cb(RdKafka::Message& message) override {
     if (message.err() == RdKafka::ERR_NO_ERROR) return;
+    if (message.msg_opaque() == &dead_letter_kind) {
+      ++dead_letters_failed;
+      std::cerr << "driftd: dead letter not written to " << message.topic_name() << ": " << message.errstr()
+                << " (counted in driftd_dead_letters_failed_total; the message stays on its input topic)\n";
+      return;
+    }
     ++failed_since_flush;
     last_error = message.topic_name() + ": " + message.errstr();
   }
   std::uint64_t failed_since_flush = 0;
+  std::uint64_t dead_letters_failed = 0;
   std::string last_error;
 };
 
@@ -46,6 +61,9 @@ OutputProducer::OutputProducer(const KafkaConfig& kafka)
   if (conf->set("dr_cb", reports_.get(), problem) != RdKafka::Conf::CONF_OK) {
     throw std::runtime_error("kafka producer: " + problem);
   }
+  std::string max_bytes;
+  conf->get("message.max.bytes", max_bytes);
+  max_message_bytes_ = std::stoul(max_bytes);
   producer_.reset(RdKafka::Producer::create(conf.get(), problem));
   if (!producer_) throw std::runtime_error("kafka producer: " + problem);
 }
@@ -55,35 +73,69 @@ OutputProducer::~OutputProducer() {
   if (producer_ && !transactional_) producer_->flush(5'000);
 }
 
-void OutputProducer::produce(const std::string& topic, std::string_view key, std::string_view value,
-                             RdKafka::Headers* headers) {
+RdKafka::ErrorCode OutputProducer::produce(const std::string& topic, std::string_view key, std::string_view value,
+                                           RdKafka::Headers* headers, void* kind) {
   while (true) {
     const RdKafka::ErrorCode err = producer_->produce(
         topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY, const_cast<char*>(value.data()),
-        value.size(), key.data(), key.size(), 0, headers, nullptr);
-    if (err == RdKafka::ERR_NO_ERROR) return;  // librdkafka owns the headers now
+        value.size(), key.data(), key.size(), 0, headers, kind);
+    if (err == RdKafka::ERR_NO_ERROR) return err;  // librdkafka owns the headers now
     if (err != RdKafka::ERR__QUEUE_FULL) {
       delete headers;
-      throw std::runtime_error("kafka produce to " + topic + ": " + RdKafka::err2str(err));
+      return err;
+    }
+    if (stop_ != nullptr && stop_->load()) {
+      delete headers;
+      throw Stopping();
     }
     producer_->poll(100);  // backpressure: wait for deliveries to make room
   }
 }
 
 void OutputProducer::send(const std::string& topic, std::string_view key, std::string_view value) {
-  produce(topic, key, value, nullptr);
+  const RdKafka::ErrorCode err = produce(topic, key, value, nullptr, nullptr);
+  if (err != RdKafka::ERR_NO_ERROR) throw std::runtime_error("kafka produce to " + topic + ": " + RdKafka::err2str(err));
 }
 
-void OutputProducer::dead_letter(const std::string& topic, const RdKafka::Message& source, InvalidReason reason) {
+bool OutputProducer::dead_letter(const std::string& topic, const RdKafka::Message& source, InvalidReason reason) {
+  const std::string coordinates = source.topic_name() + "/" + std::to_string(source.partition()) + "@" +
+                                  std::to_string(source.offset());
   RdKafka::Headers* headers = RdKafka::Headers::create();
   const std::string_view why = reason_name(reason);
   headers->add("driftd-error", why.data(), why.size());
   headers->add("driftd-source-topic", source.topic_name());
   headers->add("driftd-source-partition", std::to_string(source.partition()));
   headers->add("driftd-source-offset", std::to_string(source.offset()));
-  const std::string* key = source.key();
-  produce(topic, key ? std::string_view(*key) : std::string_view(),
-          std::string_view(static_cast<const char*>(source.payload()), source.len()), headers);
+  const std::string* source_key = source.key();
+  std::string_view key = source_key ? std::string_view(*source_key) : std::string_view();
+  std::string_view value(static_cast<const char*>(source.payload()), source.len());
+  // Cut to what the producer accepts: the key to a quarter of the room, the
+  // value to the rest. The original stays on the input topic at the
+  // coordinates the headers name.
+  const std::size_t room = max_message_bytes_ > 4 * kRecordOverhead ? max_message_bytes_ - 2 * kRecordOverhead : 0;
+  if (key.size() + value.size() > room) {
+    if (key.size() > room / 4) {
+      headers->add("driftd-truncated-key", std::to_string(key.size()));
+      key = key.substr(0, room / 4);
+    }
+    headers->add("driftd-truncated", std::to_string(value.size()));
+    value = value.substr(0, room - key.size());
+    ++dead_letters_truncated_;
+    std::cerr << "driftd: dead letter of " << coordinates << " cut from " << source.len() << " to " << value.size()
+              << " bytes (the producer's message.max.bytes is " << max_message_bytes_ << ")\n";
+  }
+  const RdKafka::ErrorCode err = produce(topic, key, value, headers, &dead_letter_kind);
+  if (err != RdKafka::ERR_NO_ERROR) {
+    ++dead_letters_refused_;
+    std::cerr << "driftd: dead letter of " << coordinates << " not written to " << topic << ": "
+              << RdKafka::err2str(err) << " (counted in driftd_dead_letters_failed_total)\n";
+    return false;
+  }
+  return true;
+}
+
+std::uint64_t OutputProducer::dead_letters_failed() const {
+  return dead_letters_refused_ + reports_->dead_letters_failed;
 }
 
 void OutputProducer::poll() { producer_->poll(0); }

@@ -2,13 +2,22 @@
 // alerts, retrain triggers and dead letters. Sends are asynchronous;
 // flush() waits for every delivery report, and is what makes output durable
 // before offsets are committed.
+//
+// Alerts and triggers must arrive: one that cannot be delivered stops the
+// daemon before its events are committed. A dead letter is a courtesy copy
+// of a message that stays on its input topic: one that cannot be written
+// (too large for the producer or the topic, say) is counted and logged, and
+// never stops consuming, since a message that did would stop every restart
+// at the same offset.
 #pragma once
 
 #include <librdkafka/rdkafkacpp.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,12 +34,27 @@ class OutputProducer {
   explicit OutputProducer(const KafkaConfig& kafka);
   ~OutputProducer();
 
-  // Queues one message; waits for room while librdkafka's queue is full.
+  // Queues one message; waits for room while librdkafka's queue is full
+  // (throws Stopping when `stop` becomes true meanwhile).
   void send(const std::string& topic, std::string_view key, std::string_view value);
 
-  // Copies an invalid input message unchanged, with the reason and its
-  // source coordinates as headers (SPEC §2).
-  void dead_letter(const std::string& topic, const RdKafka::Message& source, InvalidReason reason);
+  // Copies an invalid input message, with the reason and its source
+  // coordinates as headers (SPEC §2). Unchanged when it fits the producer's
+  // message.max.bytes; else its first bytes, with a `driftd-truncated`
+  // header holding the original length. One that still cannot be queued
+  // is counted in dead_letters_failed(); returns whether it was queued.
+  bool dead_letter(const std::string& topic, const RdKafka::Message& source, InvalidReason reason);
+
+  // The waits for queue room give up when this becomes true.
+  void stop_waiting_on(const std::atomic<bool>& stop) { stop_ = &stop; }
+  struct Stopping : std::runtime_error {
+    Stopping() : std::runtime_error("stopping while waiting for room in the producer's queue") {}
+  };
+
+  // Dead letters cut to fit, and those that could not be written at all
+  // (refused when queued, or by the broker), since the start.
+  std::uint64_t dead_letters_truncated() const { return dead_letters_truncated_; }
+  std::uint64_t dead_letters_failed() const;
 
   // Serves delivery reports without waiting.
   void poll();
@@ -63,12 +87,19 @@ class OutputProducer {
 
  private:
   class Reports;
-  void produce(const std::string& topic, std::string_view key, std::string_view value, RdKafka::Headers* headers);
+  // librdkafka's error code when the message cannot be queued for good;
+  // ERR_NO_ERROR once queued. Waits while the queue is full.
+  RdKafka::ErrorCode produce(const std::string& topic, std::string_view key, std::string_view value,
+                             RdKafka::Headers* headers, void* kind);
 
   std::unique_ptr<Reports> reports_;
   std::unique_ptr<RdKafka::Producer> producer_;
   std::string last_error_;
   bool transactional_ = false;
+  std::size_t max_message_bytes_ = 0;  // the producer's message.max.bytes
+  const std::atomic<bool>* stop_ = nullptr;
+  std::uint64_t dead_letters_truncated_ = 0;
+  std::uint64_t dead_letters_refused_ = 0;  // when queued; the broker's refusals are counted by Reports
 };
 
 }  // namespace driftd

@@ -92,6 +92,14 @@ Metrics::Metrics(const std::vector<ModelSchema>& schemas, const Config& config)
     invalid_[static_cast<std::size_t>(reason)] = &invalid.Add({{"reason", std::string(reason_name(reason))}});
   }
   dead_lettered_ = &counter("driftd_dead_lettered_total", "Invalid messages copied to the dead-letter topic.").Add({});
+  dead_letters_truncated_ = &counter("driftd_dead_letters_truncated_total",
+                                     "Dead letters cut to the producer's message.max.bytes (header driftd-truncated "
+                                     "holds the original length).")
+                                 .Add({});
+  dead_letters_failed_ = &counter("driftd_dead_letters_failed_total",
+                                  "Invalid messages whose dead letter could not be written; they stay on their "
+                                  "input topic, and consuming goes on.")
+                              .Add({});
   replayed_ = &counter("driftd_events_replayed_total",
                        "Messages re-read from before the committed offset to rebuild windows (not counted as "
                        "consumed).")
@@ -212,6 +220,8 @@ void Metrics::add_late(std::size_t model, std::uint64_t n) {
 }
 
 void Metrics::add_dead_lettered(std::uint64_t n) { dead_lettered_->Increment(static_cast<double>(n)); }
+void Metrics::add_dead_letters_truncated(std::uint64_t n) { dead_letters_truncated_->Increment(static_cast<double>(n)); }
+void Metrics::add_dead_letters_failed(std::uint64_t n) { dead_letters_failed_->Increment(static_cast<double>(n)); }
 void Metrics::add_replayed(std::uint64_t n) { replayed_->Increment(static_cast<double>(n)); }
 void Metrics::add_duplicates_suppressed(std::uint64_t n) { duplicates_suppressed_->Increment(static_cast<double>(n)); }
 

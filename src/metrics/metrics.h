@@ -58,6 +58,9 @@ class Metrics {
   // Values past a memory bound (categories, time-window max_events): counted, not stored apart.
   void add_overflowed(std::size_t model, std::uint64_t n);
   void add_dead_lettered(std::uint64_t n);
+  // Dead letters cut to fit the producer's message.max.bytes, and those that could not be written at all.
+  void add_dead_letters_truncated(std::uint64_t n);
+  void add_dead_letters_failed(std::uint64_t n);
   // Messages re-read to rebuild windows after a restart or a partition move.
   void add_replayed(std::uint64_t n);
   // Outputs not sent because the output topics already held them.
@@ -127,6 +130,8 @@ class Metrics {
   std::vector<ModelSeries> models_;
   std::vector<prometheus::Counter*> invalid_;  // by InvalidReason
   prometheus::Counter* dead_lettered_ = nullptr;
+  prometheus::Counter* dead_letters_truncated_ = nullptr;
+  prometheus::Counter* dead_letters_failed_ = nullptr;
   prometheus::Counter* replayed_ = nullptr;
   prometheus::Counter* duplicates_suppressed_ = nullptr;
   prometheus::Counter* delivery_errors_ = nullptr;

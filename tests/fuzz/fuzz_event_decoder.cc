@@ -109,7 +109,7 @@ void expect_ts(simdjson::dom::element value, Expected& expected) {
       break;
     case simdjson::dom::element_type::DOUBLE: {
       const double number = double(value);
-      if (number >= 0.0 && number < 9223372036854775807.0) ms = std::int64_t(number);
+      if (number >= 0.0 && number <= double(driftd::kMaxEventTimeMs)) ms = std::int64_t(number);
       break;
     }
     case simdjson::dom::element_type::STRING:
@@ -118,7 +118,7 @@ void expect_ts(simdjson::dom::element value, Expected& expected) {
     default:
       break;
   }
-  if (!ms || *ms < 0) {
+  if (!ms || *ms < 0 || *ms > driftd::kMaxEventTimeMs) {
     expected.note(InvalidReason::bad_timestamp);
   } else {
     expected.ts_ms = *ms;
@@ -147,6 +147,7 @@ Expected expect(simdjson::dom::object event, const std::vector<ModelSchema>& mod
     if (!model) expected.note(InvalidReason::unknown_model);
   }
   if (ts) expect_ts(*ts, expected);
+  if (expected.ts_ms < 0 || expected.ts_ms > driftd::kMaxEventTimeMs) expected.note(InvalidReason::bad_timestamp);
   if (features && !features->is_object()) expected.note(InvalidReason::wrong_type);
   if (!model) return expected;
   expected.model = *model;

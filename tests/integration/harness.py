@@ -184,6 +184,10 @@ class Daemon:
                 return response.status, response.read().decode()
         except urllib.error.HTTPError as e:
             return e.code, e.read().decode()
+        except urllib.error.URLError:
+            if self.process.poll() is not None:
+                fail(f"driftd exited with {self.process.returncode}: ...{self.log_text()[-600:]}")
+            raise
 
     def status(self):
         code, body = self.get("/v1/status")

@@ -463,7 +463,8 @@ TEST_CASE("event_decoder: timestamps") {
   CHECK(ts_of("1763800000123") == 1763800000123);
   CHECK(ts_of("0") == 0);
   CHECK(ts_of("-0") == 0);
-  CHECK(ts_of("9007199254740993") == 9007199254740993);  // 2^53 + 1, exact
+  CHECK(ts_of("253402300799999") == driftd::kMaxEventTimeMs);  // 9999-12-31T23:59:59.999Z, the last accepted
+  CHECK(ts_of(R"("9999-12-31T23:59:59.999Z")") == driftd::kMaxEventTimeMs);
   CHECK(ts_of("1763800000123.9") == 1763800000123);
   CHECK(ts_of("1.5e3") == 1500);
   CHECK(ts_of("0.999") == 0);
@@ -487,7 +488,24 @@ TEST_CASE("event_decoder: bad_timestamp") {
     INFO(message);
     CHECK(reason_of(message) == InvalidReason::bad_timestamp);
   }
-  CHECK(reason_of(R"({"model_id":"churn","ts":9223372036854775807})") == InvalidReason::none);
+}
+
+// Times past year 9999 once sent time-window arithmetic into an endless loop
+// (issue 13): they are refused, however they arrive.
+TEST_CASE("event_decoder: event times past year 9999 are bad_timestamp") {
+  for (const char* ts : {"253402300800000", "9007199254740993", "9223372036854775807", "9.2e18", "2.6e14",
+                         R"("9999-12-31T23:59:59.999-00:01")"}) {
+    const std::string message = R"({"model_id":"churn","ts":)" + std::string(ts) + "}";
+    INFO(message);
+    CHECK(reason_of(message) == InvalidReason::bad_timestamp);
+  }
+  // The broker's timestamp stands in for a missing one: held to the same range.
+  EventDecoder decoder = decoder_for(two_models());
+  DecodedEvent event;
+  CHECK(decoder.decode(R"({"model_id":"churn"})", driftd::kMaxEventTimeMs + 1, event) == InvalidReason::bad_timestamp);
+  CHECK(decoder.decode(R"({"model_id":"churn","ts":null})", -5, event) == InvalidReason::bad_timestamp);
+  CHECK(decoder.decode(R"({"model_id":"churn","ts":7})", driftd::kMaxEventTimeMs + 1, event) == InvalidReason::none);
+  CHECK(event.ts_ms == 7);
 }
 
 TEST_CASE("event_decoder: parse_rfc3339_ms") {

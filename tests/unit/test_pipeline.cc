@@ -82,3 +82,38 @@ TEST_CASE("pipeline: categories past the bound are counted as overflowed", "[pip
   // the reference, 989 new ones; the other 211 new categories overflow.
   CHECK(pipeline.monitor(0).overflowed() == 211);
 }
+
+// Issue 13: two events near the largest 64-bit time sent the time window's
+// boundary loop past overflow, forever. Times run to the end of year 9999
+// now, and any jump within them costs at most duration / step evaluations.
+TEST_CASE("pipeline: extreme event times cost bounded work in a time window", "[pipeline]") {
+  TempDir dir;
+  const driftd::Config config = driftd::load_config(dir.write("driftd.yaml", R"(models:
+  - id: shop
+    reference: {from_stream: 10}
+    window: {duration: 1h, step: 5m}
+    features:
+      - {name: x, type: numeric, tests: [ks]}
+)"));
+  Pipeline pipeline(config);
+  Recorder sink;
+  const auto at = [](std::int64_t ts, int i) {
+    return R"({"model_id":"shop","ts":)" + std::to_string(ts) + R"(,"features":{"x":)" + std::to_string(i % 7) + "}}";
+  };
+  for (int i = 0; i < 10; ++i) pipeline.process(at(1000 + i, i), 0, sink);  // the reference
+  for (const std::int64_t ts : {std::int64_t{9223372036854775000}, std::int64_t{9223372036854775807}}) {
+    CHECK(pipeline.process(at(ts, 1), 0, sink) == Pipeline::kNoModel);
+  }
+  CHECK(sink.invalid == 2);
+  CHECK(pipeline.counters().invalid[std::size_t(InvalidReason::bad_timestamp)] == 2);
+  // The widest jumps the range allows, back and forth: each closes at most
+  // the 12 boundaries a 1h window with 5m steps can hold events for.
+  const std::int64_t last = driftd::kMaxEventTimeMs;
+  int i = 0;
+  for (const std::int64_t ts : {std::int64_t{0}, last, last - 1, std::int64_t{5}, last, last}) {
+    CHECK(pipeline.process(at(ts, ++i), 0, sink) == 0);
+  }
+  CHECK(pipeline.counters().evaluations >= 1);  // the window that held the event at 0
+  CHECK(pipeline.counters().evaluations <= 2 * 12);
+  CHECK(pipeline.counters().late[0] == 1);  // 5, after the window had moved to the end of year 9999
+}

@@ -1,0 +1,102 @@
+#!/usr/bin/python3
+"""Broker outages and signals around `driftd run` (issue 13, items 3, 5, 6):
+
+  1. SIGTERM while waiting for a broker at start-up ends driftd within
+     seconds (exit 0), not when kafka.connect_timeout runs out;
+  2. SIGHUP is logged and ignored;
+  3. a backlog consumed slowly (round trips of 300 ms), then every broker
+     down for 20 s: /readyz says 503 within seconds although the consumer
+     loop is busy, driftd keeps running, and once the brokers are back it
+     catches up;
+  4. the outputs on Kafka then equal `driftd replay`'s: none missing, none
+     twice (the outage once left five ids published twice);
+  5. SIGTERM during an outage ends driftd well within the 30 s a supervisor
+     gives before SIGKILL.
+
+usage: test_outage.py DRIFTD
+"""
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+import harness
+from harness import check
+
+driftd = sys.argv[1]
+work = tempfile.mkdtemp(prefix="driftd-it-outage-")
+config = os.path.join(work, "driftd.yaml")
+harness.make_stream(work, "--events", "20000", "--onset", "6000", "--drift-end", "14000", "--invalid-every", "400")
+
+# 1. Nobody listens on this port; the wait for a broker would last 30 s.
+with socket.socket() as s:
+    s.bind(("127.0.0.1", 0))
+    closed = f"127.0.0.1:{s.getsockname()[1]}"
+harness.write_config(config, closed, ["drifty", "steady"])
+with open(config) as f:
+    text = f.read().replace("connect_timeout: 10s", "connect_timeout: 30s")
+with open(config, "w") as f:
+    f.write(text)
+waiting = subprocess.Popen([driftd, "run", "--config", config], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                           text=True)
+harness.wait_for("driftd to serve HTTP while it waits for a broker",
+                 lambda: waiting.poll() is not None or "metrics at" in (waiting.stderr.readline() or ""), timeout_s=20)
+time.sleep(1)
+start = time.monotonic()
+waiting.send_signal(signal.SIGTERM)
+try:
+    code = waiting.wait(timeout=25)
+except subprocess.TimeoutExpired:
+    waiting.kill()
+    code = None
+took = time.monotonic() - start
+check(code == 0 and took < 5, f"SIGTERM while waiting for a broker: exit {code} after {took:.1f} s (under 5 s)")
+
+# 2-5 on the sandbox. Each model keeps its partition.
+KEYS = {"drifty": 0, "steady": 1}
+sandbox = harness.Sandbox(driftd, "ml.events:4,ml.drift.alerts:1,ml.retrain.triggers:1,ml.events.dlq:1")
+try:
+    harness.write_config(config, sandbox.bootstrap, ["drifty", "steady"], checkpoint="500ms",
+                         properties={"max.partition.fetch.bytes": "16384"})
+    expected = harness.replay(driftd, config, os.path.join(work, "events.jsonl"))
+    sent = harness.produce(sandbox.bootstrap, "ml.events", os.path.join(work, "messages.b64"), "b64lines",
+                           key_partitions=KEYS)
+    sandbox.command("rtt all 300")
+    daemon = harness.Daemon(driftd, config)
+
+    daemon.process.send_signal(signal.SIGHUP)
+    harness.wait_for("SIGHUP in driftd's log", lambda: "SIGHUP ignored" in daemon.log_text(), timeout_s=10)
+    check(daemon.process.poll() is None, "SIGHUP is logged and ignored")
+
+    # Catching up in small fetches of 300 ms round trips: still busy when the brokers go.
+    harness.wait_for("driftd to consume part of the backlog", lambda: daemon.status().get("messages", 0) >= 2000,
+                     timeout_s=90)
+    busy = daemon.status()["messages"]
+    check(busy < sent, f"the outage starts with the backlog half read ({busy} of {sent} messages)")
+    sandbox.command("down all")
+    went_down = time.monotonic()
+    harness.wait_for("/readyz to report the outage", lambda: daemon.get("/readyz")[0] == 503, timeout_s=15)
+    check(True, f"/readyz 503 {time.monotonic() - went_down:.1f} s into the outage")
+    time.sleep(max(0.0, 20 - (time.monotonic() - went_down)))
+    check(daemon.process.poll() is None and daemon.get("/healthz")[0] == 200,
+          "driftd keeps running through 20 s without brokers")
+    check(daemon.get("/readyz")[0] == 503, "/readyz still 503 at the end of the outage")
+    sandbox.command("up all")
+    sandbox.command("rtt all 0")
+    daemon.wait_messages(sent, timeout_s=180)
+    harness.wait_for("/readyz 200 after the outage", lambda: daemon.get("/readyz")[0] == 200, timeout_s=60)
+    check(daemon.status()["messages"] == sent, f"every one of the {sent} messages processed once")
+    harness.check_published(sandbox.bootstrap, expected, "after a 20 s outage under load")
+
+    # 5. SIGTERM with the brokers away.
+    sandbox.command("down all")
+    harness.wait_for("/readyz to report the second outage", lambda: daemon.get("/readyz")[0] == 503, timeout_s=15)
+    code, seconds = daemon.terminate(timeout_s=40)
+    check(code in (0, 3) and seconds < 25,
+          f"SIGTERM during an outage: exit {code} after {seconds:.1f} s (under systemd's 30 s)")
+finally:
+    harness.teardown(sandbox)
+print("PASS")
