@@ -9,6 +9,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -111,6 +112,22 @@ def check_published(bootstrap, expected, when):
     check(len(got) == len(set(got)), f"{when}: no alert or trigger twice among {len(got)}")
     check(sorted(got) == sorted(expected) and len(expected) > 0,
           f"{when}: the {len(got)} outputs on Kafka equal replay's {len(expected)}")
+
+
+def unused_address():
+    """A loopback address where nobody listens: a broker that never answers."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return f"127.0.0.1:{s.getsockname()[1]}"
+
+
+def replace_in_file(path, old, new):
+    with open(path) as f:
+        text = f.read()
+    if old not in text:
+        fail(f"'{old}' not in {path}")
+    with open(path, "w") as f:
+        f.write(text.replace(old, new))
 
 
 def make_stream(work, *options):

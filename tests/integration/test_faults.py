@@ -10,7 +10,6 @@
 usage: test_faults.py DRIFTD
 """
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,14 +24,8 @@ config = os.path.join(work, "driftd.yaml")
 harness.make_stream(work, "--events", "4500", "--onset", "1500", "--drift-end", "3000", "--invalid-every", "150")
 
 # 1. Nobody listens on this port.
-with socket.socket() as s:
-    s.bind(("127.0.0.1", 0))
-    closed = f"127.0.0.1:{s.getsockname()[1]}"
-harness.write_config(config, closed, ["drifty", "steady"])
-with open(config) as f:
-    text = f.read().replace("connect_timeout: 10s", "connect_timeout: 2s")
-with open(config, "w") as f:
-    f.write(text)
+harness.write_config(config, harness.unused_address(), ["drifty", "steady"])
+harness.replace_in_file(config, "connect_timeout: 10s", "connect_timeout: 2s")
 start = time.monotonic()
 result = subprocess.run([driftd, "run", "--config", config], capture_output=True, text=True, timeout=60)
 took = time.monotonic() - start

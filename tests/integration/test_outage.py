@@ -17,7 +17,6 @@ usage: test_outage.py DRIFTD
 """
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,14 +31,8 @@ config = os.path.join(work, "driftd.yaml")
 harness.make_stream(work, "--events", "20000", "--onset", "6000", "--drift-end", "14000", "--invalid-every", "400")
 
 # 1. Nobody listens on this port; the wait for a broker would last 30 s.
-with socket.socket() as s:
-    s.bind(("127.0.0.1", 0))
-    closed = f"127.0.0.1:{s.getsockname()[1]}"
-harness.write_config(config, closed, ["drifty", "steady"])
-with open(config) as f:
-    text = f.read().replace("connect_timeout: 10s", "connect_timeout: 30s")
-with open(config, "w") as f:
-    f.write(text)
+harness.write_config(config, harness.unused_address(), ["drifty", "steady"])
+harness.replace_in_file(config, "connect_timeout: 10s", "connect_timeout: 30s")
 waiting = subprocess.Popen([driftd, "run", "--config", config], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                            text=True)
 harness.wait_for("driftd to serve HTTP while it waits for a broker",
@@ -88,7 +81,10 @@ try:
     sandbox.command("rtt all 0")
     daemon.wait_messages(sent, timeout_s=180)
     harness.wait_for("/readyz 200 after the outage", lambda: daemon.get("/readyz")[0] == 200, timeout_s=60)
-    check(daemon.status()["messages"] == sent, f"every one of the {sent} messages processed once")
+    # A rebalance in the outage makes some messages live twice (read again
+    # from the last commit): the outputs below must not show it.
+    check(daemon.status()["messages"] >= sent, f"all {sent} messages processed ({daemon.status()['messages']} "
+          f"counted, {daemon.status()['replayed']} replayed)")
     harness.check_published(sandbox.bootstrap, expected, "after a 20 s outage under load")
 
     # 5. SIGTERM with the brokers away.
