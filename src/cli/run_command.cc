@@ -1,5 +1,6 @@
 // `driftd run`: the daemon. Kafka in, alerts and retrain triggers out,
 // metrics and health on HTTP, until SIGTERM or SIGINT.
+#include <cstdlib>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -32,8 +33,10 @@ int run_command(const std::vector<std::string>& args) {
   Daemon daemon(config, service.metrics(), service.status(), service.stop_requested());
   std::cerr << "driftd: consuming " << config.kafka.input_topics.size() << " topic(s) from "
             << config.kafka.bootstrap_servers << " as group " << config.kafka.group_id << "\n";
-  daemon.run();
+  const bool left_group = daemon.run();
   std::cerr << "driftd: stopped after " << daemon.pipeline().counters().messages << " messages\n";
+  // librdkafka's clients would wait for the brokers when destroyed.
+  if (!left_group) std::_Exit(kExitOk);
   return kExitOk;
 }
 

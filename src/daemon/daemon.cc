@@ -64,8 +64,8 @@ bool Daemon::wait_for_broker() {
   return true;
 }
 
-void Daemon::run() {
-  if (!connected_) return;  // stopped while waiting for a broker
+bool Daemon::run() {
+  if (!connected_) return true;  // stopped while waiting for a broker: nothing to leave
   auto next_checkpoint = Clock::now() + config_.state.checkpoint_interval;
   auto next_status = Clock::now();
   try {
@@ -90,7 +90,7 @@ void Daemon::run() {
     // the shutdown's checkpoint commits only what was delivered.
     std::cerr << "driftd: " << e.what() << "\n";
   }
-  shut_down();
+  return shut_down();
 }
 
 // Until the output topics' tails are read, nothing is published: an earlier
@@ -111,19 +111,21 @@ bool Daemon::load_ledger() {
   return false;
 }
 
-void Daemon::shut_down() {
-  if (broker_ok_) {
-    checkpoint(kShutdownWait, Commit::sync);
-  } else {
-    // A commit would wait for the brokers, past any stop timeout. The
-    // events since the last commit are read again after a restart, and the
-    // outputs they had already sent are not sent twice (the ledger).
-    std::cerr << "driftd: the brokers are unreachable: stopping without a final commit\n";
-  }
-  refresh_status();
-  consumer_.close();  // revokes what we own through on_revoking: committed there
+bool Daemon::shut_down() {
   status_.publish(status_json({}, false), false);
   metrics_.set_ready(false);
+  // Asked afresh: the last status may be older than the outage.
+  broker_ok_ = producer_.reachable(std::chrono::milliseconds(500));
+  if (!broker_ok_) {
+    // A commit, and leaving the group, would wait for the brokers past any
+    // stop timeout. The events since the last commit are read again after a
+    // restart, and the outputs they had already sent are not sent twice.
+    std::cerr << "driftd: the brokers are unreachable: stopping without a final commit or leaving the group\n";
+    return false;
+  }
+  checkpoint(kShutdownWait, Commit::sync);
+  consumer_.close();  // revokes what we own through on_revoking: committed there
+  return true;
 }
 
 void Daemon::process(RdKafka::Message& message) {

@@ -46,7 +46,12 @@ class Daemon final : private PartitionListener, private PipelineSink {
   // group. Throws std::runtime_error when an alert or trigger cannot be
   // delivered (the uncommitted events are then read again after a restart).
   // Nothing an input message holds, and no broker outage, ends it.
-  void run();
+  //
+  // Returns false when the brokers were unreachable at the stop: then there
+  // was no final commit and the group was not left, and destroying the
+  // Kafka clients would wait for the brokers (librdkafka's close does), so
+  // the caller should exit the process without destroying the Daemon.
+  bool run();
 
   const Pipeline& pipeline() const { return pipeline_; }
 
@@ -58,7 +63,7 @@ class Daemon final : private PartitionListener, private PipelineSink {
   // else they are sent and on_committed() hears when they are taken.
   enum class Commit { sync, async };
   void checkpoint(std::chrono::milliseconds wait, Commit commit);
-  void shut_down();
+  bool shut_down();
   void report_output_counters();
   void refresh_status();
   std::vector<PartitionOffset> positions() const;
