@@ -1,8 +1,10 @@
 #include "http/http_server.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <chrono>
+#include <map>
 #include <optional>
 #include <unordered_set>
 #include <utility>
@@ -13,6 +15,7 @@
 #include <boost/beast/http.hpp>
 
 #include "driftd/error.h"
+#include "http/http_answer.h"
 
 namespace driftd {
 namespace {
@@ -21,14 +24,14 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
 
-constexpr std::chrono::seconds kIoTimeout{10};
 // After our last response, how long we read (and discard) what the client
 // still sends, so that closing does not reset the connection under it and
 // lose the response.
 constexpr std::chrono::seconds kLingerTimeout{2};
 // Accept errors (e.g. out of file descriptors) tend to repeat at once: wait
-// rather than spin.
+// rather than spin, unless closing a connection of ours made room.
 constexpr std::chrono::milliseconds kAcceptRetry{100};
 
 class Session;
@@ -39,96 +42,92 @@ struct ServerState {
   tcp::acceptor acceptor;
   asio::steady_timer retry;
   HttpServer::Router router;
-  std::unordered_set<Session*> sessions;  // each registers itself while it lives
+  std::unordered_set<Session*> sessions;  // each open one registers itself; a closed one is gone
   bool stopped = false;
 };
 
-using Response = http::response<http::string_body>;
-
-Response make_response(unsigned status, std::string_view content_type, std::string body, bool head) {
-  Response res;
-  res.result(status);
-  res.set(http::field::server, "driftd/" DRIFTD_VERSION);
-  if (!content_type.empty()) {
-    res.set(http::field::content_type, beast::string_view(content_type.data(), content_type.size()));
-  }
-  if (head) {
-    res.content_length(body.size());  // what GET would send, without sending it
-  } else {
-    res.body() = std::move(body);
-    res.prepare_payload();
-  }
-  return res;
+// Whom a connection counts against when the table is full: its address, or
+// for IPv6 its /64 (a host can pick any address in its /64).
+asio::ip::address peer_of(const tcp::socket& socket) {
+  beast::error_code ec;
+  asio::ip::address address = socket.remote_endpoint(ec).address();
+  if (ec || !address.is_v6()) return address;  // on error: unspecified, one peer for all such
+  const asio::ip::address_v6 v6 = address.to_v6();
+  if (v6.is_v4_mapped()) return asio::ip::make_address_v4(asio::ip::v4_mapped, v6);  // a dual-stack listener
+  asio::ip::address_v6::bytes_type network = v6.to_bytes();
+  std::fill(network.begin() + 8, network.end(), 0);
+  return asio::ip::address_v6(network);
 }
 
-// One connection: read a request, answer it, repeat while keep-alive holds.
+// One connection: wait for a request, read it, answer it, repeat while
+// keep-alive holds. Each wait has its own deadline (see the header).
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, std::shared_ptr<ServerState> server)
-      : stream_(std::move(socket)), server_(std::move(server)) {
+      : peer_(peer_of(socket)), stream_(std::move(socket)), server_(std::move(server)) {
     server_->sessions.insert(this);
   }
   ~Session() { server_->sessions.erase(this); }
 
-  void start() { read(); }
+  void start() { await_request(); }
 
-  // Cancels whatever is pending; the handlers then end the session.
-  void close() { stream_.close(); }
+  // Leaves the table at once (its slot and descriptor are free for the next
+  // connection), and cancels whatever is pending; the handlers then end the
+  // session.
+  void close() {
+    server_->sessions.erase(this);
+    stream_.close();
+  }
+
+  const asio::ip::address& peer() const { return peer_; }
+  // Since it was accepted, or last answered when kept alive: how long it has
+  // held its slot for nothing. (Lingering after its last answer, it keeps the
+  // time from before that answer, and so goes early: it has nothing to ask.)
+  Clock::time_point unanswered_since() const { return unanswered_since_; }
 
  private:
-  void read() {
+  // An idle connection costs a slot and gives nothing: it gets a short
+  // deadline for its first byte, and the request then a deadline of its own.
+  void await_request() {
+    unanswered_since_ = Clock::now();
+    if (buffer_.size() > 0) return read_request();  // pipelined: it has begun already
+    stream_.expires_after(HttpServer::kIdleTimeout);
+    stream_.async_read_some(buffer_.prepare(HttpServer::kMaxHeaderBytes),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
+                              self->buffer_.commit(bytes);
+                              if (ec || self->server_->stopped) return self->close();
+                              self->read_request();
+                            });
+  }
+
+  // One deadline for the whole request, so that dribbling bytes does not
+  // keep the connection.
+  void read_request() {
     parser_.emplace();
-    parser_->header_limit(HttpServer::kMaxHeaderBytes);
-    parser_->body_limit(HttpServer::kMaxBodyBytes);
-    stream_.expires_after(kIoTimeout);
+    limit_request(*parser_);
+    stream_.expires_after(HttpServer::kRequestTimeout);
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
   void on_read(beast::error_code ec) {
     if (server_->stopped) return close();
-    if (ec == http::error::header_limit || ec == http::error::body_limit) {
-      return write(make_response(413, "text/plain; charset=utf-8", "request too large\n", false), false);
+    if (ec) {
+      std::optional<HttpReply> refusal = answer_unreadable(ec);
+      return refusal ? write(std::move(*refusal)) : close();
     }
-    if (ec == http::error::end_of_stream || ec == http::error::partial_message) return close();
-    if (ec.category() == http::make_error_code(http::error::bad_method).category()) {  // a malformed request
-      return write(make_response(400, "text/plain; charset=utf-8", "bad request\n", false), false);
-    }
-    if (ec) return close();  // timeout, reset, cancelled: no one to answer
-
-    const auto& request = parser_->get();
-    const bool keep_alive = request.keep_alive();
-    Response response = answer(request);
-    response.version(request.version());
-    write(std::move(response), keep_alive);
+    write(answer_request(parser_->get(), server_->router));
   }
 
-  Response answer(const http::request<http::string_body>& request) const {
-    const bool head = request.method() == http::verb::head;
-    if (!head && request.method() != http::verb::get) {
-      Response res = make_response(405, "text/plain; charset=utf-8", "method not allowed\n", false);
-      res.set(http::field::allow, "GET, HEAD");
-      return res;
-    }
-    std::string_view path(request.target().data(), request.target().size());
-    path = path.substr(0, path.find_first_of("?#"));
-    try {
-      HttpResponse routed = server_->router(path);
-      if (routed.status < 100 || routed.status > 599) throw std::out_of_range("HTTP status");
-      return make_response(routed.status, routed.content_type, std::move(routed.body), head);
-    } catch (...) {
-      return make_response(500, "text/plain; charset=utf-8", "internal error\n", head);
-    }
-  }
-
-  void write(Response response, bool keep_alive) {
-    response_ = std::move(response);
-    response_.keep_alive(keep_alive && !server_->stopped);
-    stream_.expires_after(kIoTimeout);
+  void write(HttpReply reply) {
+    response_ = std::move(reply);
+    response_.set(http::field::server, "driftd/" DRIFTD_VERSION);
+    if (server_->stopped) response_.keep_alive(false);
+    stream_.expires_after(HttpServer::kWriteTimeout);
     http::async_write(stream_, response_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
       if (ec || self->server_->stopped) return self->close();
       if (self->response_.need_eof()) return self->linger();
-      self->read();
+      self->await_request();
     });
   }
 
@@ -148,32 +147,65 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
+  asio::ip::address peer_;
+  Clock::time_point unanswered_since_ = Clock::now();
   beast::tcp_stream stream_;
   std::shared_ptr<ServerState> server_;
   beast::flat_buffer buffer_;
   // Fresh for each request.
-  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<HttpRequestParser> parser_;
   // Lives until written.
-  Response response_;
+  HttpReply response_;
   std::array<char, 1024> discarded_;
 };
+
+// Makes room for a newcomer by closing the connection least likely to be
+// anyone's request in progress: of the peer holding the most connections,
+// the one unanswered longest. Why not refuse the newcomer instead: then
+// whoever holds the table (64 idle connections suffice) shuts everyone else
+// out. Why age: whatever a connection is doing (waiting, dribbling a request,
+// reading its response slowly), an honest one is done in milliseconds, and a
+// fresh connection, the probe's, is the last to go. Why by peer first: a
+// flood from one address would otherwise cycle the whole table in
+// milliseconds and could close a probe before its request was in; this way
+// it only cycles its own. Returns whether there was one to close.
+bool evict_one(ServerState& server) {
+  if (server.sessions.empty()) return false;
+  std::map<asio::ip::address, std::size_t> held;  // at most kMaxConnections entries
+  for (const Session* session : server.sessions) ++held[session->peer()];
+  Session* victim = nullptr;
+  std::size_t victim_held = 0;
+  for (Session* session : server.sessions) {
+    const std::size_t n = held[session->peer()];
+    if (victim == nullptr || n > victim_held ||
+        (n == victim_held && session->unanswered_since() < victim->unanswered_since())) {
+      victim = session;
+      victim_held = n;
+    }
+  }
+  victim->close();
+  return true;
+}
+
+bool out_of_descriptors(beast::error_code ec) {
+  return ec == asio::error::no_descriptors || ec == boost::system::errc::too_many_files_open_in_system;
+}
 
 void accept(const std::shared_ptr<ServerState>& server) {
   server->acceptor.async_accept([server](beast::error_code ec, tcp::socket socket) {
     if (server->stopped || ec == asio::error::operation_aborted) return;
     if (ec) {
+      // Out of descriptors, a connection of ours can give its own to the
+      // one waiting: a probe must get in even then.
+      if (out_of_descriptors(ec) && evict_one(*server)) return accept(server);
       server->retry.expires_after(kAcceptRetry);
       server->retry.async_wait([server](beast::error_code wait_ec) {
         if (!wait_ec && !server->stopped) accept(server);
       });
       return;
     }
-    if (server->sessions.size() < HttpServer::kMaxConnections) {
-      std::make_shared<Session>(std::move(socket), server)->start();
-    } else {
-      beast::error_code ignored;
-      socket.close(ignored);
-    }
+    if (server->sessions.size() >= HttpServer::kMaxConnections) evict_one(*server);
+    std::make_shared<Session>(std::move(socket), server)->start();
     accept(server);
   });
 }
@@ -246,7 +278,7 @@ void HttpServer::stop() {
   beast::error_code ignored;
   server.acceptor.close(ignored);
   server.retry.cancel();
-  for (Session* session : server.sessions) session->close();
+  while (!server.sessions.empty()) (*server.sessions.begin())->close();  // each leaves the set
 }
 
 }  // namespace driftd

@@ -4,13 +4,33 @@
 // locks.
 //
 // Only what a scraper or a probe needs: GET and HEAD (anything else: 405),
-// the path without its query string, requests of at most 8 KiB of header and
-// 8 KiB of body (else 413; malformed: 400), keep-alive, a 10 s timeout on
-// every read and write so a slow client cannot hold a connection, and at most
-// 64 connections at once (more are closed on accept). A routing function that
-// throws gives a 500; nothing throws out of the event loop.
+// the path of an origin-form ("/metrics?q") or absolute-form
+// ("http://host/metrics?q") target without its query (any other target:
+// 400), requests of at most 8 KiB of header and 8 KiB of body (else 413;
+// malformed: 400), keep-alive. A routing function that throws, or answers
+// with a status outside 200-599, gives a 500; nothing throws out of the
+// event loop.
+//
+// Whoever can reach the port must not be able to keep /healthz from being
+// answered: a liveness probe that fails gets the pod restarted. So no client
+// holds a connection for long, and none holds one a newcomer needs:
+// - A connection waiting for the first byte of a request (a new one, or one
+//   kept alive after a response) is closed after 2 s; a request must arrive
+//   whole within 5 s of its first byte, however slowly its bytes dribble in;
+//   writing a response may take 10 s.
+// - At most 64 connections at once. One more (or one that accept() cannot
+//   take because the process is out of file descriptors) is served, and an
+//   old one closed to make room: of the peer holding the most connections,
+//   the one that has gone longest without an answer since it was accepted
+//   or last answered. A peer is an IPv4 address or an IPv6 /64 network (a
+//   host can pick any address in its /64). So a peer flooding the server
+//   only ever evicts its own connections, and a client from an address that
+//   holds fewer is never the one closed. From the flooding address itself,
+//   a client is served if its request is in before that address opens 63
+//   more connections, for a fresh connection is the last to go.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -34,6 +54,9 @@ class HttpServer {
   static constexpr std::size_t kMaxConnections = 64;
   static constexpr std::size_t kMaxHeaderBytes = 8 * 1024;
   static constexpr std::size_t kMaxBodyBytes = 8 * 1024;
+  static constexpr std::chrono::seconds kIdleTimeout{2};
+  static constexpr std::chrono::seconds kRequestTimeout{5};
+  static constexpr std::chrono::seconds kWriteTimeout{10};
 
   // Listens on `listen`: "host:port" with an IPv4 address or a host name,
   // or "[IPv6]:port"; port 0 picks a free port. A malformed string or

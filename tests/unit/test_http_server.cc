@@ -1,13 +1,22 @@
 #include "http/http_server.h"
 
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <memory>
 #include <optional>
 #include <stdexcept>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -90,6 +99,165 @@ Response get(std::uint16_t port, const std::string& target) {
 
 std::string header(const Response& res, http::field field) { return std::string(res[field]); }
 
+// A one-off GET with a deadline, as a liveness probe makes it: it either gets
+// its answer within the deadline or reports why not. Its socket is opened at
+// construction, from `from` (any 127/8 address is loopback on Linux: a probe
+// from another address than the hostile clients below is another peer, as
+// the kubelet is).
+struct Probe {
+  asio::io_context io;
+  tcp::socket socket{io};
+  std::optional<Response> response;
+  std::string failure = "no answer within the deadline";
+
+  explicit Probe(const char* from = "127.0.0.1") {
+    socket.open(tcp::v4());
+    socket.bind({asio::ip::make_address(from), 0});
+  }
+
+  // Whether the answer came (then in `response`) within `deadline`.
+  bool get(std::uint16_t port, const std::string& target, std::chrono::milliseconds deadline) {
+    beast::flat_buffer buffer;
+    http::request<http::empty_body> request{http::verb::get, target, 11};
+    request.set(http::field::host, "localhost");
+    Response answer;
+    const auto fail = [&](beast::error_code ec) {
+      failure = ec.message();
+      io.stop();
+    };
+    socket.async_connect({asio::ip::make_address("127.0.0.1"), port}, [&](beast::error_code ec) {
+      if (ec) return fail(ec);
+      http::async_write(socket, request, [&](beast::error_code ec, std::size_t) {
+        if (ec) return fail(ec);
+        http::async_read(socket, buffer, answer, [&](beast::error_code ec, std::size_t) {
+          if (ec) return fail(ec);
+          response = std::move(answer);
+        });
+      });
+    });
+    io.run_for(deadline);
+    return response.has_value();
+  }
+};
+
+// Clients that hold connections to the server without ever completing a
+// request, and open a new one whenever the server closes one: `idle` ones
+// never send a byte, `slowloris` ones send a request header one byte a second.
+class HostileClients {
+ public:
+  enum class Kind { idle, slowloris };
+
+  HostileClients(std::uint16_t port, std::size_t count, Kind kind)
+      : server_({asio::ip::make_address("127.0.0.1"), port}), kind_(kind) {
+    for (std::size_t i = 0; i < count; ++i) connections_.push_back(std::make_unique<Connection>(io_));
+    for (auto& connection : connections_) open(*connection);
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  ~HostileClients() {
+    io_.stop();
+    thread_.join();
+  }
+
+  // Connections established so far, re-opened ones included.
+  std::size_t connects() const { return connects_; }
+
+  // Waits (up to 30 s) until `n` connections have been established.
+  bool wait_for_connects(std::size_t n) const {
+    for (int i = 0; i < 3000 && connects_ < n; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return connects_ >= n;
+  }
+
+ private:
+  struct Connection {
+    explicit Connection(asio::io_context& io) : socket(io), timer(io) {}
+    tcp::socket socket;
+    asio::steady_timer timer;
+    unsigned generation = 0;  // handlers of an earlier socket find it changed and stop
+    std::size_t sent = 0;
+    char received = 0;
+  };
+
+  void open(Connection& c) {
+    beast::error_code ignored;
+    c.socket.close(ignored);
+    c.timer.cancel();
+    c.sent = 0;
+    const unsigned generation = ++c.generation;
+    c.socket.async_connect(server_, [this, &c, generation](beast::error_code ec) {
+      if (generation != c.generation) return;
+      if (ec) {  // e.g. out of ports or descriptors for a moment: try again soon
+        c.timer.expires_after(std::chrono::milliseconds(10));
+        c.timer.async_wait([this, &c, generation](beast::error_code wait_ec) {
+          if (!wait_ec && generation == c.generation) open(c);
+        });
+        return;
+      }
+      ++connects_;
+      watch(c, generation);
+      if (kind_ == Kind::slowloris) drip(c, generation);
+    });
+  }
+
+  // Anything from the server (an answer, the end of the stream, a reset)
+  // means this connection is over: open another.
+  void watch(Connection& c, unsigned generation) {
+    c.socket.async_read_some(asio::buffer(&c.received, 1), [this, &c, generation](beast::error_code, std::size_t) {
+      if (generation == c.generation) open(c);
+    });
+  }
+
+  void drip(Connection& c, unsigned generation) {
+    static constexpr std::string_view start = "GET /hello HTTP/1.1\r\nX-Slow: ";
+    const char byte = c.sent < start.size() ? start[c.sent] : 'a';
+    ++c.sent;
+    beast::error_code ignored;
+    c.socket.write_some(asio::buffer(&byte, 1), ignored);
+    c.timer.expires_after(std::chrono::seconds(1));
+    c.timer.async_wait([this, &c, generation](beast::error_code ec) {
+      if (!ec && generation == c.generation) drip(c, generation);
+    });
+  }
+
+  asio::io_context io_;
+  tcp::endpoint server_;
+  Kind kind_;
+  std::vector<std::unique_ptr<Connection>> connections_;
+  std::atomic<std::size_t> connects_{0};
+  std::thread thread_;
+};
+
+// Lowers this process's descriptor limit to the descriptors it has open and
+// takes every free number below it, so that the next accept() fails with
+// EMFILE; restores both on destruction.
+class DescriptorsExhausted {
+ public:
+  DescriptorsExhausted() {
+    ::getrlimit(RLIMIT_NOFILE, &saved_);
+    int highest = 0;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+      highest = std::max(highest, std::stoi(entry.path().filename().string()));
+    }
+    rlimit lowered = saved_;
+    lowered.rlim_cur = static_cast<rlim_t>(highest) + 1;
+    ::setrlimit(RLIMIT_NOFILE, &lowered);
+    for (int fd; (fd = ::open("/dev/null", O_RDONLY)) >= 0;) fillers_.push_back(fd);
+    exhausted_ = errno == EMFILE;
+  }
+  ~DescriptorsExhausted() {
+    for (const int fd : fillers_) ::close(fd);
+    ::setrlimit(RLIMIT_NOFILE, &saved_);
+  }
+  DescriptorsExhausted(const DescriptorsExhausted&) = delete;
+  DescriptorsExhausted& operator=(const DescriptorsExhausted&) = delete;
+
+  bool exhausted() const { return exhausted_; }
+
+ private:
+  rlimit saved_{};
+  std::vector<int> fillers_;
+  bool exhausted_ = false;
+};
+
 }  // namespace
 
 TEST_CASE("http server: routes GET by path, without the query string") {
@@ -111,6 +279,43 @@ TEST_CASE("http server: routes GET by path, without the query string") {
   CHECK(missing.body() == "not found\n");
 
   CHECK(paths == std::vector<std::string>{"/hello", "/nope"});
+}
+
+TEST_CASE("http server: an absolute-form target is served by its path") {
+  std::vector<std::string> paths;
+  RunningServer s([&](std::string_view path) {
+    paths.emplace_back(path);
+    return hello_router(path);
+  });
+  const Response ok = get(s.port(), "http://localhost/hello?verbose=1");
+  CHECK(ok.result_int() == 200);
+  CHECK(ok.body() == "hello\n");
+  CHECK(get(s.port(), "HTTP://127.0.0.1:8080/hello").result_int() == 200);
+  CHECK(get(s.port(), "https://localhost/nope").result_int() == 404);
+  CHECK(get(s.port(), "http://localhost").result_int() == 404);
+  CHECK(paths == std::vector<std::string>{"/hello", "/hello", "/nope", "/"});
+}
+
+TEST_CASE("http server: asterisk- and authority-form targets are refused") {
+  std::vector<std::string> paths;
+  RunningServer s([&](std::string_view path) {
+    paths.emplace_back(path);
+    return hello_router(path);
+  });
+  const auto send = [&](http::verb verb, const std::string& target) {
+    return Client(s.port()).request(verb, target, false);
+  };
+  CHECK(send(http::verb::options, "*").result_int() == 405);
+  CHECK(send(http::verb::connect, "localhost:443").result_int() == 405);
+  CHECK(send(http::verb::get, "*").result_int() == 400);
+  CHECK(send(http::verb::get, "localhost:443").result_int() == 400);
+  CHECK(send(http::verb::get, "ftp://localhost/hello").result_int() == 400);
+  CHECK(send(http::verb::get, "http:///hello").result_int() == 400);
+  const Response head = Client(s.port()).request(http::verb::head, "*", false);
+  CHECK(head.result_int() == 400);
+  CHECK(head.body().empty());
+  CHECK(paths.empty());
+  CHECK(get(s.port(), "/hello").result_int() == 200);
 }
 
 TEST_CASE("http server: HEAD gives the headers of GET without the body") {
@@ -179,30 +384,71 @@ TEST_CASE("http server: oversized or malformed requests are refused") {
   CHECK(get(s.port(), "/hello").result_int() == 200);
 }
 
-TEST_CASE("http server: connections beyond the limit are closed") {
+TEST_CASE("http server: at the connection limit, a new connection is served and the oldest closed") {
   RunningServer s(hello_router);
   std::vector<std::unique_ptr<Client>> clients;
   for (std::size_t i = 0; i < HttpServer::kMaxConnections; ++i) clients.push_back(std::make_unique<Client>(s.port()));
   // Accepted in order: once the last one is answered, every one holds a slot.
   CHECK(clients.back()->request(http::verb::get, "/hello").result_int() == 200);
 
-  Client excess(s.port());
-  CHECK(excess.closed_by_server());
+  Client newcomer(s.port());
+  CHECK(newcomer.request(http::verb::get, "/hello").result_int() == 200);
+  // The one that made room: the first, which has waited longest without a request.
+  CHECK(clients.front()->closed_by_server());
+}
 
-  // A freed slot is taken again (once the server has seen the close).
-  clients.front().reset();
-  bool served = false;
-  for (int attempt = 0; attempt < 100 && !served; ++attempt) {
-    Client again(s.port());
-    beast::error_code ec;
-    http::request<http::empty_body> req{http::verb::get, "/hello", 11};
-    http::write(again.socket, req, ec);
-    Response res;
-    if (!ec) http::read(again.socket, again.buffer, res, ec);
-    served = !ec && res.result_int() == 200;
-    if (!served) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+TEST_CASE("http server: a probe is answered while 200 idle connections are held open") {
+  RunningServer s(hello_router);
+  HostileClients hostile(s.port(), 200, HostileClients::Kind::idle);
+  REQUIRE(hostile.wait_for_connects(200));
+  for (int round = 0; round < 5; ++round) {
+    INFO("round " << round);
+    Probe probe("127.0.0.2");
+    const bool answered = probe.get(s.port(), "/hello", std::chrono::seconds(5));
+    INFO(probe.failure);
+    REQUIRE(answered);
+    CHECK(probe.response->result_int() == 200);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
-  CHECK(served);
+  // They did contend for the slots: the server closed some, and they came back.
+  CHECK(hostile.connects() > 200);
+}
+
+TEST_CASE("http server: a probe is answered while 200 connections send a header a byte a second") {
+  RunningServer s(hello_router);
+  HostileClients hostile(s.port(), 200, HostileClients::Kind::slowloris);
+  REQUIRE(hostile.wait_for_connects(200));
+  // Let them dribble a while: every slot is held by a request begun and unfinished.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  for (int round = 0; round < 5; ++round) {
+    INFO("round " << round);
+    Probe probe("127.0.0.2");
+    const bool answered = probe.get(s.port(), "/hello", std::chrono::seconds(5));
+    INFO(probe.failure);
+    REQUIRE(answered);
+    CHECK(probe.response->result_int() == 200);
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  CHECK(hostile.connects() > 200);
+}
+
+TEST_CASE("http server: out of file descriptors, a new connection still gets in") {
+  RunningServer s(hello_router);
+  // Connections that hold their descriptor: each has begun a request.
+  std::vector<std::unique_ptr<Client>> holders;
+  for (int i = 0; i < 8; ++i) holders.push_back(std::make_unique<Client>(s.port()));
+  // Accepted in order: once the last one is answered, every one is in.
+  CHECK(holders.back()->request(http::verb::get, "/hello").result_int() == 200);
+  for (auto& holder : holders) asio::write(holder->socket, asio::buffer(std::string_view("GET /hello HTTP/1.1\r\n")));
+
+  Probe probe;  // its socket, and its io_context's, exist before the limit
+  std::optional<DescriptorsExhausted> exhausted(std::in_place);
+  REQUIRE(exhausted->exhausted());
+  const bool answered = probe.get(s.port(), "/hello", std::chrono::seconds(3));
+  exhausted.reset();
+  INFO(probe.failure);
+  REQUIRE(answered);
+  CHECK(probe.response->result_int() == 200);
 }
 
 TEST_CASE("http server: stop() closes open connections") {
