@@ -71,7 +71,7 @@ try:
     daemon.wait_messages(sent)
     check(daemon.status()["messages"] == sent, f"every one of the {sent} messages processed once")
 
-    harness.check_published(sandbox.bootstrap, expected, "after the faults")
+    harness.check_published(sandbox.bootstrap, expected, "after the faults", broker_outages=True)
     daemon.stop()
 finally:
     harness.teardown(sandbox)
