@@ -54,7 +54,7 @@ started=$SECONDS
 # Every source a target may need is compiled once into an archive; each
 # target links only the members it uses. Objects are rebuilt when their
 # source, a header they include or the flags change.
-sources=(src/decode/*.cc src/util/*.cc src/config/*.cc detectors/*.cc)
+sources=(src/decode/*.cc src/util/*.cc src/config/*.cc src/http/listen_address.cc detectors/*.cc)
 packages=(simdjson yaml-cpp rdkafka++ eigen3)
 read -r -a package_cflags <<<"$(pkg-config --cflags "${packages[@]}")"
 read -r -a package_libs <<<"$(pkg-config --libs simdjson yaml-cpp rdkafka++)"
