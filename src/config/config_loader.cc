@@ -363,7 +363,9 @@ MultivariateConfig load_multivariate(const Field& f, const FeatureTypes& types) 
     if (v->text() != "auto") mv.sigma = v->number(0, 1e300, true);
   }
   if (auto v = f.child("max_points")) {
-    const std::size_t asked = v->count(2, std::numeric_limits<std::size_t>::max());
+    // The bound is about memory: the message says what the value asked would cost.
+    const std::size_t asked = v->count(0, std::numeric_limits<std::size_t>::max());
+    if (asked < 2) v->fail("expected a whole number in [2, " + std::to_string(limits::kMaxMmdPoints) + "], found " + std::to_string(asked));
     if (asked > limits::kMaxMmdPoints) {
       const double kernel = double(limits::kMmdBytesPerKernelEntry) * std::pow(2.0 * double(asked), 2);
       v->fail("max_points " + std::to_string(asked) + " asks MMD for a kernel matrix of (2 x " + std::to_string(asked) +
