@@ -72,7 +72,7 @@ struct MultivariateConfig {
   std::vector<std::string> features;    // declared numeric features, at least one
   std::size_t permutations = 100;       // [1, 100000]
   std::optional<double> sigma;          // unset: `auto` (median heuristic)
-  std::size_t max_points = 1000;        // larger samples are subsampled (fixed seed) to this
+  std::size_t max_points = 1000;        // larger samples are subsampled (fixed seed) to this; [2, 5000]
 };
 
 // Exactly one of count (size/step) or duration (duration/step_duration) is set.
@@ -125,11 +125,62 @@ struct Config {
   }
 };
 
+// What a configuration may ask for. load_config refuses more, naming the
+// file, line and key, the value, the bound and why; the README lists them
+// under "Limits".
+namespace config_limits {
+
+// The file itself: yaml-cpp holds a parsed file in about 80 times its size.
+inline constexpr std::uint64_t kMaxFileBytes = std::uint64_t(8) << 20;  // 8 MiB
+
+inline constexpr std::size_t kMaxModels = 10'000;
+inline constexpr std::size_t kMaxFeaturesPerModel = 10'000;  // the prediction included
+inline constexpr std::size_t kMaxFeatures = 100'000;         // over all models
+
+// Every duration: event time (up to the year 9999, 2.5e14 ms) plus any of
+// them stays far within 64-bit milliseconds, and a deadline of steady_clock
+// now plus one within its 64-bit nanoseconds (100 years: 3.2e18 of 9.2e18).
+inline constexpr Millis kMaxDuration{3'155'760'000'000};  // 100 years of 365.25 days
+// kafka.connect_timeout is handed to librdkafka, which takes int milliseconds.
+inline constexpr Millis kMaxKafkaTimeout{2'147'483'647};   // ~24.8 days
+
+// Events a window (size, max_events) or a stream reference (from_stream)
+// holds: each costs a slot per column (src/window/model_window.h), so the
+// configuration's total is bounded too (kMaxHeldBytes).
+inline constexpr std::size_t kMaxWindowEvents = 10'000'000;
+// A time window's duration / step: the windows one event can close, each
+// an evaluation of every test.
+inline constexpr std::int64_t kMaxStepsPerWindow = 100'000;
+
+// MMD holds the pooled kernel matrix, (2 x max_points)^2 entries of a
+// double and a float: 5000 points take 1.2 GB.
+inline constexpr std::size_t kMaxMmdPoints = 5'000;
+inline constexpr std::uint64_t kMmdBytesPerKernelEntry = 12;
+
+// What all models' windows and stream references together may hold, by
+// held_bytes() below (SPEC §7: memory is bounded by the configured windows).
+inline constexpr std::uint64_t kMaxHeldBytes = std::uint64_t(16) << 30;  // 16 GiB
+
+}  // namespace config_limits
+
+// The memory a model's window and, with from_stream, its reference take for
+// the events they hold: an estimate from the configuration alone (the
+// window's layout: per event a slot of 4 bytes per column, 8 more per
+// multivariate feature, and 28 of bookkeeping; a time window's slots grow
+// by doubling; a stream reference keeps 8 bytes per numeric value and a
+// std::optional<std::string> per category).
+std::uint64_t held_bytes(const ModelConfig& model);
+
+// The memory of the kernel matrix MMD builds over two samples of max_points.
+std::uint64_t mmd_kernel_bytes(std::size_t max_points);
+
 // Loads and validates `path`. Throws InputError naming the file, the line and
 // the key (e.g. "models[0].features[1].tests[0]") for an unreadable file, bad
-// YAML, an unknown key, a wrong type, a value out of bounds, an unknown test
-// or one that does not fit the feature's type, a feature named twice, or a
-// multivariate test over features that are not declared numeric.
+// YAML, a key given twice in a mapping, an unknown key, a wrong type, a value
+// out of bounds (config_limits), an unknown test or one that does not fit
+// the feature's type, a feature named twice, a multivariate test over
+// features that are not declared numeric, a malformed http.listen, or a
+// reference path that is not a readable, non-empty regular file.
 Config load_config(const std::string& path);
 
 // Parses "500ms", "10s", "5m", "1h", "2d" (a bare number means seconds).

@@ -10,6 +10,7 @@
 #include <deque>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace driftd {
@@ -40,13 +41,26 @@ class Table {
   std::vector<std::uint64_t> row_line;  // 1-based line where each row starts
 
   std::size_t rows() const { return row_line.size(); }
+  // The column of that name, or null. A hash lookup once index_columns()
+  // has seen the final columns (the readers call it), so that matching the
+  // columns of two wide files is not quadratic; a linear search otherwise.
+  // Columns must not be renamed once indexed.
   const Column* find(std::string_view name) const;
+  void index_columns();
 
   // Storage behind the cell views. The file's bytes live in `buffer`;
   // cells that had to be rewritten (unescaped quotes, JSON escapes) live in
   // `rewritten`, whose elements never move once added.
   std::vector<char> buffer;
   std::deque<std::string> rewritten;
+
+ private:
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view name) const noexcept { return std::hash<std::string_view>{}(name); }
+  };
+  std::unordered_map<std::string, std::size_t, NameHash, std::equal_to<>> index_;
+  std::size_t indexed_columns_ = 0;  // columns.size() when index_ was built
 };
 
 // Reads a CSV file (header row, RFC 4180 quoting, empty cell = missing).

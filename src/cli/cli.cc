@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/standard_output.h"
 #include "driftd/error.h"
 
 namespace driftd {
@@ -26,6 +27,25 @@ constexpr const char* kUsage =
     "\n"
     "`driftd <command> --help` describes each command's options.\n";
 
+int run_named(const std::string& command, const std::vector<std::string>& args) {
+  if (command == "--help" || command == "-h" || command == "help") {
+    std::cout << kUsage;
+    return kExitOk;
+  }
+  if (command == "--version") {
+    std::cout << "driftd " << DRIFTD_VERSION << "\n";
+    return kExitOk;
+  }
+  if (command == "score") return score_command(args);
+  if (command == "validate") return validate_command(args);
+  if (command == "replay") return replay_command(args);
+  if (command == "run") return run_command(args);
+  if (command == "demo") return demo_command(args);
+  if (command == "kafka-sandbox") return kafka_sandbox_command(args);
+  std::cerr << "driftd: unknown command '" << command << "'\n\n" << kUsage;
+  return kExitInputError;
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -37,22 +57,11 @@ int run_cli(int argc, char** argv) {
   const std::string& command = all.front();
   const std::vector<std::string> args(all.begin() + 1, all.end());
   try {
-    if (command == "--help" || command == "-h" || command == "help") {
-      std::cout << kUsage;
-      return kExitOk;
-    }
-    if (command == "--version") {
-      std::cout << "driftd " << DRIFTD_VERSION << "\n";
-      return kExitOk;
-    }
-    if (command == "score") return score_command(args);
-    if (command == "validate") return validate_command(args);
-    if (command == "replay") return replay_command(args);
-    if (command == "run") return run_command(args);
-    if (command == "demo") return demo_command(args);
-    if (command == "kafka-sandbox") return kafka_sandbox_command(args);
-    std::cerr << "driftd: unknown command '" << command << "'\n\n" << kUsage;
-    return kExitInputError;
+    const int code = run_named(command, args);
+    // After the command, whatever its exit code: output that was not all
+    // written is a runtime failure (exit 3), never a silent success.
+    finish_standard_output();
+    return code;
   } catch (const InputError& e) {
     std::cerr << "driftd " << command << ": " << e.what() << "\n";
     return kExitInputError;

@@ -21,6 +21,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// A year: far beyond any demo, and within an int for the messages.
+constexpr double kMaxDemoSeconds = 366 * 86400;
+
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
@@ -87,7 +90,11 @@ int demo_command(const std::vector<std::string>& args) {
                      options, values)) {
     return kExitOk;
   }
-  if (rate <= 0 || rate > 1e6) throw UsageError("--rate must be in (0, 1000000]");
+  // Written so that NaN fails too.
+  if (!(rate > 0 && rate <= 1e6)) throw UsageError("--rate must be in (0, 1000000]");
+  if (!(seconds >= 0 && seconds <= kMaxDemoSeconds)) {
+    throw UsageError("--seconds must be from 0 (until Ctrl-C) to " + std::to_string(int(kMaxDemoSeconds)));
+  }
   Config config = load_config(config_path);
   if (config.kafka.input_topics.empty()) {
     throw InputError(config.path, 0, "kafka.input_topics", "the demo needs an input topic");

@@ -1,12 +1,16 @@
 // `driftd replay`: the streaming pipeline over a file of events, alerts and
 // retrain triggers as JSON Lines on stdout, a summary on stderr. The same
 // file and configuration always give the same bytes.
+#include <cerrno>
 #include <cstdio>
-#include <fstream>
+#include <cstring>
 #include <iostream>
+#include <stdexcept>
+#include <string_view>
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "decode/line_reader.h"
 #include "driftd/config.h"
 #include "driftd/error.h"
 #include "route/pipeline.h"
@@ -21,8 +25,12 @@ class JsonLinesSink final : public PipelineSink {
     if (report.output.retrain) out_.append(retrain_json(*report.output.retrain)).push_back('\n');
     if (out_.size() > (1 << 16)) flush();
   }
+  // A write that fails (a full disk, a closed pipe) stops the replay at
+  // once rather than after the whole input (exit 3).
   void flush() {
-    std::fwrite(out_.data(), 1, out_.size(), stdout);
+    if (std::fwrite(out_.data(), 1, out_.size(), stdout) != out_.size()) {
+      throw std::runtime_error(std::string("cannot write to standard output: ") + std::strerror(errno));
+    }
     out_.clear();
   }
 
@@ -47,20 +55,22 @@ int replay_command(const std::vector<std::string>& args) {
     return kExitOk;
   }
   const Config config = load_config(config_path);
-  std::ifstream input(input_path, std::ios::binary);
-  if (!input) throw InputError(input_path, 0, "", "cannot open the input file");
+  // Lines are held up to max_bytes and a CR: a longer line is given cut, one
+  // byte over max_bytes however long it was, which the decoder counts as a
+  // too_large event without the reader ever holding the whole line.
+  LineReader input(input_path, config.input.max_bytes + 1);
   Pipeline pipeline(config);
 
   JsonLinesSink sink;
-  std::string line;
-  while (std::getline(input, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;
+  TextLine line;
+  while (input.next(line)) {
+    std::string_view event = line.text;
+    if (!line.cut && event.ends_with('\r')) event.remove_suffix(1);
+    if (event.empty()) continue;
     // A file has no broker timestamp: an event without ts gets time 0.
-    pipeline.process(line, 0, sink);
+    pipeline.process(event, 0, sink);
   }
   sink.flush();
-  std::fflush(stdout);
 
   const PipelineCounters& counters = pipeline.counters();
   std::uint64_t invalid = 0;

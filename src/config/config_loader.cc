@@ -3,14 +3,26 @@
 #include <librdkafka/rdkafkacpp.h>
 #include <yaml-cpp/yaml.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
-#include <set>
+#include <limits>
+#include <unordered_map>
+#include <unordered_set>
 
+#include "decode/input_file.h"
+#include "decode/read_file.h"
 #include "driftd/config.h"
 #include "driftd/error.h"
+#include "http/listen_address.h"
 #include "registry.h"
 
 namespace driftd {
@@ -35,6 +47,50 @@ std::optional<Millis> parse_duration(std::string_view text) {
 
 namespace {
 
+namespace limits = config_limits;
+
+// "1.2 GB", "640.0 MB": an estimate as a person reads it.
+std::string about_bytes(double bytes) {
+  char text[48];
+  if (bytes >= 1e9) {
+    std::snprintf(text, sizeof text, "%.1f GB", bytes / 1e9);
+  } else {
+    std::snprintf(text, sizeof text, "%.1f MB", bytes / 1e6);
+  }
+  return text;
+}
+
+// "100 years (36525d)", "10m", "1500ms": a duration as the configuration writes it.
+std::string show_duration(Millis value) {
+  const auto ms = value.count();
+  if (value == limits::kMaxDuration) return "100 years (36525d)";
+  if (ms % 86'400'000 == 0) return std::to_string(ms / 86'400'000) + "d";
+  if (ms % 3'600'000 == 0) return std::to_string(ms / 3'600'000) + "h";
+  if (ms % 60'000 == 0) return std::to_string(ms / 60'000) + "m";
+  if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
+  return std::to_string(ms) + "ms";
+}
+
+// Why `path` cannot be a reference file, or empty when it can: references
+// are read whole at every start, so only a readable, non-empty regular file
+// is one (a pipe would be read once, a device might never end).
+std::string reference_file_problem(const std::string& path) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return "no such file: " + path;
+    return "cannot access " + path + ": " + std::strerror(errno);
+  }
+  if (S_ISDIR(info.st_mode)) return path + " is a directory, not a file";
+  if (!S_ISREG(info.st_mode)) {
+    return path + " is " + file_kind(info.st_mode) + ", not a regular file: a reference is read whole at every start";
+  }
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return "cannot open " + path + ": " + std::strerror(errno);
+  ::close(fd);
+  if (info.st_size == 0) return path + " is empty";
+  return {};
+}
+
 // One YAML node and the key path that led to it.
 class Field {
  public:
@@ -47,11 +103,13 @@ class Field {
     throw InputError(file_, std::uint64_t(node_.Mark().line + 1), key_, problem);
   }
 
-  // The map's entries, after checking that every key is one of `allowed`.
+  // Checks that every key of the map is one of `allowed`, and none is given twice.
   void expect_keys(std::initializer_list<std::string_view> allowed) const {
     if (!node_.IsMap()) fail("expected a mapping");
+    std::unordered_map<std::string, YAML::Mark> seen;
     for (const auto& entry : node_) {
       const auto name = key_name(entry.first);
+      check_once(seen, name, entry.first);
       if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
         std::string known;
         for (const auto k : allowed) known += (known.empty() ? "" : ", ") + std::string(k);
@@ -71,6 +129,15 @@ class Field {
     auto value = child(name);
     if (!value) fail("missing required key '" + name + "'");
     return *value;
+  }
+
+  // The list's items; more than `most` is an error saying `why`.
+  std::vector<Field> items(std::size_t most, const std::string& why) const {
+    if (!node_.IsSequence()) fail("expected a list");
+    if (node_.size() > most) {
+      fail(std::to_string(node_.size()) + " items, more than the " + std::to_string(most) + " allowed: " + why);
+    }
+    return items();
   }
 
   std::vector<Field> items() const {
@@ -99,14 +166,15 @@ class Field {
     return value;
   }
 
-  std::size_t count(std::size_t low, std::size_t high) const {
+  // A whole number in [low, high]; `why` says what the bounds protect.
+  std::size_t count(std::size_t low, std::size_t high, const std::string& why = {}) const {
     std::uint64_t value = 0;
     if (!node_.IsScalar() || !YAML::convert<std::uint64_t>::decode(node_, value)) {
       fail("expected a whole number, found '" + scalar_or_kind() + "'");
     }
     if (value < low || value > high) {
-      fail("expected a whole number in [" + std::to_string(low) + ", " + std::to_string(high) +
-           "], found " + std::to_string(value));
+      fail("expected a whole number in [" + std::to_string(low) + ", " + std::to_string(high) + "], found " +
+           std::to_string(value) + (why.empty() ? "" : ": " + why));
     }
     return std::size_t(value);
   }
@@ -119,17 +187,26 @@ class Field {
     return value;
   }
 
-  Millis duration() const {
+  // A positive duration of at most `most` (config_limits::kMaxDuration but
+  // where a tighter bound applies, which `why` explains).
+  Millis duration(Millis most = limits::kMaxDuration,
+                  const char* why = "event time plus a duration must stay far within 64-bit milliseconds") const {
     const auto value = parse_duration(text());
     if (!value || value->count() <= 0) fail("expected a positive duration like 500ms, 10s, 5m, 1h, found '" + text() + "'");
+    if (*value > most) {
+      fail("expected a duration of at most " + show_duration(most) + ", found '" + text() + "' (" +
+           std::to_string(value->count()) + "ms): " + why);
+    }
     return *value;
   }
 
   std::vector<std::pair<std::string, Field>> entries() const {
     if (!node_.IsMap()) fail("expected a mapping");
     std::vector<std::pair<std::string, Field>> out;
+    std::unordered_map<std::string, YAML::Mark> seen;
     for (const auto& entry : node_) {
       const auto name = key_name(entry.first);
+      check_once(seen, name, entry.first);
       out.emplace_back(name, Field(file_, entry.second, join(name)));
     }
     return out;
@@ -151,6 +228,20 @@ class Field {
                        std::string(key.IsSequence() ? "list" : "mapping"));
     }
     return key.Scalar();
+  }
+  // yaml-cpp keeps both entries of a key written twice in a mapping, and
+  // looking the key up finds the first: the second would be ignored silently.
+  void check_once(std::unordered_map<std::string, YAML::Mark>& seen, const std::string& name,
+                  const YAML::Node& key) const {
+    const auto [first, added] = seen.emplace(name, key.Mark());
+    if (!added) {
+      const auto place = [](const YAML::Mark& mark) {
+        return "line " + std::to_string(mark.line + 1) + " column " + std::to_string(mark.column + 1);
+      };
+      throw InputError(file_, std::uint64_t(key.Mark().line + 1), join(name),
+                       "key given twice in the mapping (" + place(first->second) + ", and " + place(key.Mark()) +
+                           "): only one value can hold");
+    }
   }
   std::string scalar_or_kind() const {
     if (node_.IsScalar()) return node_.Scalar();
@@ -179,7 +270,9 @@ void load_kafka(const Field& f, KafkaConfig& kafka) {
   if (auto v = f.child("dead_letter_topic")) kafka.dead_letter_topic = v->text();
   if (auto v = f.child("exactly_once")) kafka.exactly_once = v->boolean();
   if (auto v = f.child("transactional_id")) kafka.transactional_id = v->text();
-  if (auto v = f.child("connect_timeout")) kafka.connect_timeout = v->duration();
+  if (auto v = f.child("connect_timeout")) {
+    kafka.connect_timeout = v->duration(limits::kMaxKafkaTimeout, "librdkafka takes timeouts as 32-bit milliseconds");
+  }
   if (auto v = f.child("batch_size")) kafka.batch_size = v->count(1, 1'000'000);
   if (auto v = f.child("properties")) {
     // Checked against librdkafka now, so that a misspelt property stops the
@@ -245,20 +338,23 @@ FeatureConfig load_feature(const Field& f, std::string fixed_name = {}) {
   return feature;
 }
 
-MultivariateConfig load_multivariate(const Field& f, const ModelConfig& model) {
+// A model's features by name, for the multivariate tests to look up.
+using FeatureTypes = std::unordered_map<std::string, FeatureType>;
+
+MultivariateConfig load_multivariate(const Field& f, const FeatureTypes& types) {
   f.expect_keys({"test", "features", "permutations", "sigma", "max_points"});
   MultivariateConfig mv;
   const auto test = f.required("test");
   mv.test = test.text();
   if (!detector_is_multivariate(mv.test)) test.fail("expected a multivariate test (mmd), found '" + mv.test + "'");
   const auto features = f.required("features");
+  std::unordered_set<std::string> listed;
   for (const auto& item : features.items()) {
     const auto name = item.text();
-    const auto it = std::find_if(model.features.begin(), model.features.end(),
-                                 [&](const FeatureConfig& feature) { return feature.name == name; });
-    if (it == model.features.end()) item.fail("'" + name + "' is not a feature of this model");
-    if (it->type != FeatureType::numeric) item.fail("'" + name + "' is not numeric");
-    if (std::find(mv.features.begin(), mv.features.end(), name) != mv.features.end()) item.fail("'" + name + "' listed twice");
+    const auto it = types.find(name);
+    if (it == types.end()) item.fail("'" + name + "' is not a feature of this model");
+    if (it->second != FeatureType::numeric) item.fail("'" + name + "' is not numeric");
+    if (!listed.insert(name).second) item.fail("'" + name + "' listed twice");
     mv.features.push_back(name);
   }
   if (mv.features.empty()) features.fail("expected at least one feature");
@@ -266,9 +362,23 @@ MultivariateConfig load_multivariate(const Field& f, const ModelConfig& model) {
   if (auto v = f.child("sigma")) {
     if (v->text() != "auto") mv.sigma = v->number(0, 1e300, true);
   }
-  if (auto v = f.child("max_points")) mv.max_points = v->count(2, 100'000);
+  if (auto v = f.child("max_points")) {
+    // The bound is about memory: the message says what the value asked would cost.
+    const std::size_t asked = v->count(0, std::numeric_limits<std::size_t>::max());
+    if (asked < 2) v->fail("expected a whole number in [2, " + std::to_string(limits::kMaxMmdPoints) + "], found " + std::to_string(asked));
+    if (asked > limits::kMaxMmdPoints) {
+      const double kernel = double(limits::kMmdBytesPerKernelEntry) * std::pow(2.0 * double(asked), 2);
+      v->fail("max_points " + std::to_string(asked) + " asks MMD for a kernel matrix of (2 x " + std::to_string(asked) +
+              ")^2 entries of " + std::to_string(limits::kMmdBytesPerKernelEntry) + " bytes, " + about_bytes(kernel) +
+              "; at most " + std::to_string(limits::kMaxMmdPoints) + " (" +
+              about_bytes(double(mmd_kernel_bytes(limits::kMaxMmdPoints))) + ")");
+    }
+    mv.max_points = asked;
+  }
   return mv;
 }
+
+const std::string kWindowEventsWhy = "a window holds its events in memory, a slot per column each";
 
 WindowConfig load_window(const Field& f) {
   f.expect_keys({"size", "step", "duration", "max_events"});
@@ -279,11 +389,18 @@ WindowConfig load_window(const Field& f) {
     w.duration = duration->duration();
     w.step_duration = step.duration();
     if (w.step_duration > w.duration) step.fail("step must not exceed the window's duration");
-    if (auto v = f.child("max_events")) w.max_events = v->count(2, 10'000'000);
+    // Exact: duration <= 100 years, so 100000 steps of it cannot overflow.
+    if (w.duration.count() > limits::kMaxStepsPerWindow * w.step_duration.count()) {
+      step.fail("a window of " + show_duration(w.duration) + " evaluated every " + show_duration(w.step_duration) +
+                " has " + std::to_string(w.duration.count() / w.step_duration.count()) + " steps, more than " +
+                std::to_string(limits::kMaxStepsPerWindow) +
+                ": one event can close a window at each step, each an evaluation of every test");
+    }
+    if (auto v = f.child("max_events")) w.max_events = v->count(2, limits::kMaxWindowEvents, kWindowEventsWhy);
   } else {
     if (f.child("max_events")) f.required("max_events").fail("max_events bounds time windows; a count window holds size events");
-    w.size = f.required("size").count(2, 10'000'000);
-    w.step = step.count(1, w.size);
+    w.size = f.required("size").count(2, limits::kMaxWindowEvents, kWindowEventsWhy);
+    w.step = step.count(1, w.size, "a count window is evaluated every step events, at most once per size");
   }
   return w;
 }
@@ -300,36 +417,33 @@ ModelConfig load_model(const Field& f, const std::string& config_dir) {
     if (reference.child("from_stream")) path->fail("a reference has either path or from_stream, not both");
     const std::filesystem::path p = path->text();
     model.reference.path = p.is_absolute() ? p.string() : (std::filesystem::path(config_dir) / p).lexically_normal().string();
-    // The error_code overload: a name too long, a symlink loop or a folder we may not
-    // enter are the user's input errors too, not a std::filesystem_error.
-    std::error_code error;
-    if (!std::filesystem::is_regular_file(model.reference.path, error)) {
-      std::string problem = "no such file: " + model.reference.path;
-      if (error && error != std::errc::no_such_file_or_directory) problem += " (" + error.message() + ")";
-      path->fail(problem);
-    }
+    if (const std::string problem = reference_file_problem(model.reference.path); !problem.empty()) path->fail(problem);
   } else {
-    model.reference.from_stream = reference.required("from_stream").count(2, 10'000'000);
+    model.reference.from_stream = reference.required("from_stream").count(
+        2, limits::kMaxWindowEvents, "a reference from the stream holds its events in memory, a value per column each");
   }
   model.window = load_window(f.required("window"));
 
   const auto features = f.required("features");
-  for (const auto& item : features.items()) {
+  FeatureTypes types;
+  for (const auto& item : features.items(limits::kMaxFeaturesPerModel, "features of one model")) {
     auto feature = load_feature(item);
-    for (const auto& seen : model.features) {
-      if (seen.name == feature.name) item.required("name").fail("feature '" + feature.name + "' is named twice");
+    if (!types.emplace(feature.name, feature.type).second) {
+      item.required("name").fail("feature '" + feature.name + "' is named twice");
     }
     model.features.push_back(std::move(feature));
   }
   if (auto prediction = f.child("prediction")) {
-    for (const auto& seen : model.features) {
-      if (seen.name == "prediction") prediction->fail("a feature is already named 'prediction'");
+    if (types.contains("prediction")) prediction->fail("a feature is already named 'prediction'");
+    if (model.features.size() == limits::kMaxFeaturesPerModel) {
+      prediction->fail("the prediction makes more than " + std::to_string(limits::kMaxFeaturesPerModel) +
+                       " features of one model");
     }
     model.prediction = load_feature(*prediction, "prediction");
   }
   if (model.features.empty() && !model.prediction) features.fail("expected at least one feature");
   if (auto multivariate = f.child("multivariate")) {
-    for (const auto& item : multivariate->items()) model.multivariate.push_back(load_multivariate(item, model));
+    for (const auto& item : multivariate->items()) model.multivariate.push_back(load_multivariate(item, types));
   }
   if (auto alerting = f.child("alerting")) {
     alerting->expect_keys({"min_consecutive", "cooldown"});
@@ -347,11 +461,13 @@ ModelConfig load_model(const Field& f, const std::string& config_dir) {
 }  // namespace
 
 Config load_config(const std::string& path) {
+  // Read within bounds first: YAML::LoadFile would read a directory as an
+  // I/O failure (exit 3), wait for ever on a FIFO and never end on /dev/zero.
+  const std::vector<char> bytes = read_file(
+      path, {.max_file_bytes = limits::kMaxFileBytes, .max_line_bytes = limits::kMaxFileBytes, .what = "a configuration file"});
   YAML::Node root;
   try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::BadFile&) {
-    throw InputError(path, 0, "", "cannot open the configuration file");
+    root = YAML::Load(std::string(bytes.begin(), bytes.end()));
   } catch (const YAML::Exception& e) {
     throw InputError(path, std::uint64_t(e.mark.line + 1), "", "invalid YAML: " + e.msg);
   }
@@ -366,7 +482,12 @@ Config load_config(const std::string& path) {
   }
   if (auto http = top.child("http")) {
     http->expect_keys({"listen", "ready_max_lag"});
-    if (auto v = http->child("listen")) config.http.listen = v->text();
+    if (auto v = http->child("listen")) {
+      // The syntax now, with this line; a host name is resolved when `run` starts.
+      std::string problem;
+      if (!parse_listen_address(v->text(), problem)) v->fail(problem);
+      config.http.listen = v->text();
+    }
     if (auto v = http->child("ready_max_lag")) config.http.ready_max_lag = v->count(0, std::size_t(1) << 62);
   }
   if (auto state = top.child("state")) {
@@ -390,10 +511,26 @@ Config load_config(const std::string& path) {
 
   const auto models = top.required("models");
   const std::string dir = std::filesystem::path(path).parent_path().string();
-  for (const auto& item : models.items()) {
+  std::unordered_set<std::string> ids;
+  std::size_t features = 0;
+  std::uint64_t held = 0;
+  for (const auto& item : models.items(limits::kMaxModels, "models in one configuration")) {
     auto model = load_model(item, dir);
-    for (const auto& seen : config.models) {
-      if (seen.id == model.id) item.required("id").fail("model '" + model.id + "' is configured twice");
+    if (!ids.insert(model.id).second) item.required("id").fail("model '" + model.id + "' is configured twice");
+    features += model.features.size() + (model.prediction ? 1 : 0);
+    if (features > limits::kMaxFeatures) {
+      item.required("features").fail("the models up to this one have " + std::to_string(features) +
+                                     " features (predictions included), more than the " +
+                                     std::to_string(limits::kMaxFeatures) + " one configuration may monitor");
+    }
+    const std::uint64_t model_held = held_bytes(model);
+    held += model_held;
+    if (held > limits::kMaxHeldBytes) {
+      item.required("window").fail("this model's window" + std::string(model.reference.from_stream > 0 ? " and stream reference" : "") +
+                                   " would hold about " + about_bytes(double(model_held)) + ", the models up to it " +
+                                   about_bytes(double(held)) + ", more than the " + describe_bytes(limits::kMaxHeldBytes) +
+                                   " a configuration may hold in its windows (memory is bounded by the configured "
+                                   "windows, SPEC §7): fewer events or fewer features");
     }
     config.models.push_back(std::move(model));
   }

@@ -27,6 +27,7 @@
 
 #include "driftd/error.h"
 #include "driftd/table.h"
+#include "decode/input_limits.h"
 #include "decode/read_file.h"
 
 namespace driftd {
@@ -96,7 +97,10 @@ class CsvParser {
     skip_blank_lines();
     if (p_ == end_) throw InputError(table_.path, 0, "", "empty file: expected a header row");
     const std::uint64_t header_line = line_;
+    const char* header_start = p_;
     parse_header(header_line);
+    check_record_length(header_start, header_line);
+    max_rows_ = std::size_t(kMaxCells / table_.columns.size());
     reserve_rows();
     while (skip_blank_lines(), p_ != end_) parse_row();
     if (table_.rows() == 0) throw InputError(table_.path, header_line, "", "no data rows after the header");
@@ -127,6 +131,10 @@ class CsvParser {
     std::unordered_map<std::string_view, std::size_t> seen;
     for (;;) {
       const std::size_t index = table_.columns.size();
+      if (index == kMaxColumns) {
+        throw InputError(table_.path, header_line, "",
+                         "more than " + std::to_string(kMaxColumns) + " columns in the header, the most a file may have");
+      }
       const Field field = read_field(index);
       if (field.text.empty()) {
         throw InputError(table_.path, header_line, column_label(index), "empty column name in the header");
@@ -147,7 +155,8 @@ class CsvParser {
   void reserve_rows() {
     std::size_t lines = 1;
     for (const char* p = p_; (p = static_cast<const char*>(std::memchr(p, '\n', end_ - p))); ++p) ++lines;
-    const std::size_t rows = std::min(lines, static_cast<std::size_t>(end_ - p_) / table_.columns.size() + 1);
+    const std::size_t rows =
+        std::min({lines, static_cast<std::size_t>(end_ - p_) / table_.columns.size() + 1, max_rows_});
     table_.row_line.reserve(rows);
     for (Column& column : table_.columns) {
       column.cells.reserve(rows);
@@ -157,7 +166,13 @@ class CsvParser {
 
   void parse_row() {
     const std::uint64_t start_line = line_;
+    const char* start = p_;
     const std::size_t expected = table_.columns.size();
+    if (table_.rows() == max_rows_) {
+      throw InputError(table_.path, start_line, "",
+                       "more than " + std::to_string(kMaxCells) + " cells (rows x columns), the most a file may hold: " +
+                           std::to_string(expected) + " columns allow " + std::to_string(max_rows_) + " rows");
+    }
     std::size_t count = 0;
     for (;;) {
       const Field field = read_field(count);
@@ -169,11 +184,24 @@ class CsvParser {
       ++count;
       if (field.last) break;
     }
+    check_record_length(start, start_line);
     if (count != expected) {
       throw InputError(table_.path, start_line, "",
                        "expected " + std::to_string(expected) + " fields, found " + std::to_string(count));
     }
     table_.row_line.push_back(start_line);
+  }
+
+  // read_file bounds each physical line; a record whose quoted fields hold
+  // line ends is bounded the same, from its first byte to its line end.
+  void check_record_length(const char* start, std::uint64_t start_line) const {
+    const char* end = p_;
+    if (end != start && end[-1] == '\n') --end;
+    if (end != start && end[-1] == '\r') --end;
+    if (std::size_t(end - start) > kMaxLineBytes) {
+      throw InputError(table_.path, start_line, "",
+                       "record longer than " + describe_bytes(kMaxLineBytes) + ", the most one record may hold");
+    }
   }
 
   // Reads the field that starts at p_ and its terminator.
@@ -243,6 +271,7 @@ class CsvParser {
   const char* end_;
   StopFinder stops_;
   std::uint64_t line_ = 1;
+  std::size_t max_rows_ = 0;  // kMaxCells over the columns
 };
 
 }  // namespace
@@ -252,6 +281,7 @@ Table read_csv(const std::string& path) {
   table.path = path;
   table.buffer = read_file(path);
   CsvParser(table).parse();
+  table.index_columns();
   return table;
 }
 

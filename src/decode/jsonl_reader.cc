@@ -30,6 +30,7 @@
 
 #include "driftd/error.h"
 #include "driftd/table.h"
+#include "decode/input_limits.h"
 #include "decode/read_file.h"
 
 namespace driftd {
@@ -347,7 +348,9 @@ class JsonlReader {
   std::size_t add_column(std::string_view name) {
     Column& column = table_.columns.emplace_back();
     column.name = std::string(name);
-    if (line_ == first_line_) {
+    // Reserved only while the first line's columns stay within the cell
+    // bound: a wide first line must not reserve for rows that never come.
+    if (line_ == first_line_ && rows_hint_ * table_.columns.size() <= kMaxCells) {
       column.cells.reserve(rows_hint_);
       column.kinds.reserve(rows_hint_);
     }
@@ -358,6 +361,7 @@ class JsonlReader {
 
   void commit(const std::vector<Entry>& entries) {
     const std::size_t row = table_.rows();
+    check_table_size(entries);
     for (std::size_t k = 0; k < entries.size(); ++k) {
       const Entry& entry = entries[k];
       Column& column = table_.columns[resolved_[k]];
@@ -368,7 +372,35 @@ class JsonlReader {
       column.cells.push_back(keep(entry));
       column.kinds.push_back(entry.kind);
     }
+    values_ += entries.size();
     table_.row_line.push_back(line_);
+  }
+
+  // Before a line is added: the table it would make (every key a column,
+  // every row a cell in each) must stay within the bounds of input_limits.h.
+  // Checked before the new columns are filled with missing cells for the
+  // rows before, which is the memory the bounds are about.
+  void check_table_size(const std::vector<Entry>& entries) {
+    for (std::size_t k = 0; k < entries.size(); ++k) {
+      if (table_.columns[resolved_[k]].cells.empty()) ++keys_with_values_;
+    }
+    if (keys_with_values_ > kMaxColumns) {
+      fail("", "more than " + std::to_string(kMaxColumns) + " distinct keys, the most a file may have");
+    }
+    const std::uint64_t rows = table_.rows() + 1;
+    const std::uint64_t cells = rows * keys_with_values_;
+    const std::uint64_t values = values_ + entries.size();
+    if (cells > kMaxCells) {
+      fail("", std::to_string(rows) + " rows x " + std::to_string(keys_with_values_) + " keys make more than " +
+                   std::to_string(kMaxCells) + " cells, the most a file may hold");
+    }
+    if (cells > kSparseCellsPerValue * values + kSparseCellsAllowed) {
+      fail("", std::to_string(rows) + " rows x " + std::to_string(keys_with_values_) + " distinct keys make " +
+                   std::to_string(cells) + " cells (an absent key is a missing cell) for " + std::to_string(values) +
+                   " values: lines must mostly share their keys (at most " + std::to_string(kSparseCellsPerValue) +
+                   " cells per value, plus " + std::to_string(kSparseCellsAllowed) +
+                   "), so that the table's memory follows what the file holds");
+    }
   }
 
   // The entry's text as a view that lives as long as the Table.
@@ -388,6 +420,7 @@ class JsonlReader {
       column.cells.resize(table_.rows());
       column.kinds.resize(table_.rows(), CellKind::missing);
     }
+    table_.index_columns();
   }
 
   void check(simdjson::error_code error, std::string_view key, bool feature = false) {
@@ -435,6 +468,8 @@ class JsonlReader {
   std::uint64_t first_model_line_ = 0;
   std::unordered_map<std::string, std::size_t, StringHash, std::equal_to<>> index_;
   std::vector<std::uint64_t> mark_;  // per column: last line that gave it a value
+  std::uint64_t keys_with_values_ = 0;  // columns with a cell: the others are other models' keys
+  std::uint64_t values_ = 0;            // cells the lines kept gave, nulls included
   std::vector<std::size_t> order_;   // column of each position on the last line
 
   // State of the line being read, reused from line to line.

@@ -1,38 +1,88 @@
 #include "decode/read_file.h"
 
-#include <sys/stat.h>
-
-#include <cerrno>
-#include <cstdio>
+#include <algorithm>
 #include <cstring>
-#include <memory>
 
+#include "decode/input_file.h"
 #include "driftd/error.h"
 
 namespace driftd {
+namespace {
 
-std::vector<char> read_file(const std::string& path) {
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!file) throw InputError(path, 0, "", std::string("cannot open: ") + std::strerror(errno));
-  struct stat info {};
-  std::size_t capacity = 1 << 16;
-  // One byte more than the size, so that the read which finds the end of the
-  // file does not have to grow the buffer.
-  if (::fstat(::fileno(file.get()), &info) == 0 && S_ISREG(info.st_mode)) {
-    capacity = static_cast<std::size_t>(info.st_size) + 1;
+// Read a chunk at a time and look for line ends in it while it is in cache.
+constexpr std::size_t kChunkBytes = std::size_t(1) << 20;
+
+// Follows the line ends of the bytes read so far, so that a line over the
+// bound is reported as soon as it has been read past it.
+class LineBound {
+ public:
+  LineBound(const std::string& path, std::size_t max_line) : path_(path), max_line_(max_line) {}
+
+  void scan(const char* bytes, std::size_t end) {
+    for (const char* p = bytes + scanned_; (p = static_cast<const char*>(std::memchr(p, '\n', end - (p - bytes))));
+         ++p) {
+      check(std::size_t(p - bytes));
+      line_start_ = std::size_t(p - bytes) + 1;
+      ++line_;
+    }
+    scanned_ = end;
+    check(end);
   }
-  std::vector<char> bytes(capacity);
+
+ private:
+  void check(std::size_t line_end) const {
+    if (line_end - line_start_ > max_line_) {
+      throw InputError(path_, line_, "",
+                       "line longer than " + describe_bytes(max_line_) + ", the most one line may hold");
+    }
+  }
+
+  const std::string& path_;
+  std::size_t max_line_;
+  std::size_t scanned_ = 0;
+  std::size_t line_start_ = 0;
+  std::uint64_t line_ = 1;
+};
+
+}  // namespace
+
+std::vector<char> read_file(const std::string& path, const ReadBounds& bounds) {
+  InputFile file(path);
+  const auto too_large = [&] {
+    return InputError(path, 0, "",
+                      "larger than " + describe_bytes(bounds.max_file_bytes) + ", the most " + bounds.what +
+                          " may hold (it is read whole into memory)");
+  };
+  if (file.regular() && file.size() > bounds.max_file_bytes) throw too_large();
+  // A regular file's size is known: one byte more, so that the read which
+  // finds the end does not have to grow the buffer. Pipes and devices grow
+  // it by doubling, up to the bound.
+  std::vector<char> bytes(file.regular() ? std::size_t(file.size()) + 1 : kChunkBytes);
+  LineBound lines(path, bounds.max_line_bytes);
   std::size_t used = 0;
   for (;;) {
-    if (used == bytes.size()) bytes.resize(bytes.size() * 2);
-    used += std::fread(bytes.data() + used, 1, bytes.size() - used, file.get());
-    if (std::ferror(file.get())) {
-      throw InputError(path, 0, "", std::string("cannot read: ") + std::strerror(errno));
+    if (used == bytes.size()) {
+      if (used > bounds.max_file_bytes) throw too_large();
+      bytes.resize(std::size_t(std::min<std::uint64_t>(2 * bytes.size(), bounds.max_file_bytes + 1)));
     }
-    if (std::feof(file.get())) break;
+    const std::size_t got = file.read(bytes.data() + used, std::min(kChunkBytes, bytes.size() - used));
+    if (got == 0) break;
+    used += got;
+    if (used > bounds.max_file_bytes) throw too_large();
+    lines.scan(bytes.data(), used);
   }
   bytes.resize(used);
   return bytes;
+}
+
+std::string describe_bytes(std::uint64_t bytes) {
+  const std::string exact = std::to_string(bytes) + " bytes";
+  for (const auto& [unit, name] : {std::pair<std::uint64_t, const char*>{std::uint64_t(1) << 30, " GiB"},
+                                   {std::uint64_t(1) << 20, " MiB"},
+                                   {std::uint64_t(1) << 10, " KiB"}}) {
+    if (bytes >= unit && bytes % unit == 0) return std::to_string(bytes / unit) + name + " (" + exact + ")";
+  }
+  return exact;
 }
 
 }  // namespace driftd

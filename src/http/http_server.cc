@@ -16,6 +16,7 @@
 
 #include "driftd/error.h"
 #include "http/http_answer.h"
+#include "http/listen_address.h"
 
 namespace driftd {
 namespace {
@@ -210,46 +211,6 @@ void accept(const std::shared_ptr<ServerState>& server) {
   });
 }
 
-tcp::endpoint parse_listen(asio::io_context& io, std::string_view listen) {
-  const auto bad = [&](std::string_view why) {
-    return UsageError("http.listen: expected host:port, got '" + std::string(listen) + "'" + std::string(why));
-  };
-  std::string_view host;
-  std::string_view port_text;
-  const bool bracketed = listen.starts_with('[');
-  if (bracketed) {
-    const auto end = listen.find(']');
-    if (end == std::string_view::npos || listen.substr(end + 1, 1) != ":") throw bad("");
-    host = listen.substr(1, end - 1);
-    port_text = listen.substr(end + 2);
-  } else {
-    const auto colon = listen.rfind(':');
-    if (colon == std::string_view::npos) throw bad("");
-    host = listen.substr(0, colon);
-    if (host.find(':') != std::string_view::npos) throw bad(" (put an IPv6 address in brackets, e.g. [::1]:9108)");
-    port_text = listen.substr(colon + 1);
-  }
-  if (host.empty()) throw bad(" (empty host: use 0.0.0.0 or [::] for every interface)");
-  unsigned port = 0;
-  const auto [end, error] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-  if (port_text.empty() || error != std::errc() || end != port_text.data() + port_text.size() || port > 65535) {
-    throw bad(" (the port must be a number from 0 to 65535)");
-  }
-
-  beast::error_code ec;
-  const auto address = asio::ip::make_address(std::string(host), ec);
-  if (!ec) return {address, static_cast<std::uint16_t>(port)};
-  if (bracketed) throw bad(" (not an IPv6 address)");
-  tcp::resolver resolver(io);
-  const auto results = resolver.resolve(std::string(host), std::to_string(port),
-                                        tcp::resolver::passive | tcp::resolver::numeric_service, ec);
-  if (ec || results.empty()) {
-    throw UsageError("http.listen: cannot resolve host '" + std::string(host) + "' in '" + std::string(listen) +
-                     "': " + ec.message());
-  }
-  return results.begin()->endpoint();
-}
-
 }  // namespace
 
 struct HttpServer::State : ServerState {
@@ -258,7 +219,7 @@ struct HttpServer::State : ServerState {
 
 HttpServer::HttpServer(boost::asio::io_context& io, std::string_view listen, Router router)
     : state_(std::make_shared<State>(io, std::move(router))) {
-  const tcp::endpoint endpoint = parse_listen(io, listen);
+  const tcp::endpoint endpoint = resolve_listen_address(io, listen);
   tcp::acceptor& acceptor = state_->acceptor;
   beast::error_code ec;
   acceptor.open(endpoint.protocol(), ec);

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "util/json_text.h"
+#include "util/utf8.h"
 
 namespace driftd {
 namespace {
@@ -39,6 +40,39 @@ void append_test(std::string& out, const TestResult& test, const TestDecision& d
     }
   }
   out += decision.drift ? ",\"drift\":true}" : ",\"drift\":false}";
+}
+
+// Text from the user's files as the table shows it: valid UTF-8 (U+FFFD
+// for the rest) without control characters, which would break the layout or
+// drive the terminal (an escape sequence in a CSV header).
+std::string printable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  while (!text.empty()) {
+    const Utf8Step step = utf8_step(text);
+    const auto first = static_cast<unsigned char>(text[0]);
+    // C1 controls are U+0080..U+009F: 0xC2 followed by 0x80..0x9F.
+    const bool c1 = step.valid && step.length == 2 && first == 0xC2 && static_cast<unsigned char>(text[1]) < 0xA0;
+    if (!step.valid) {
+      out += kReplacementCharacter;
+    } else if (first < 0x20 || first == 0x7F || c1) {
+      const unsigned code = c1 ? static_cast<unsigned char>(text[1]) : first;
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\x%02x", code);
+      out += escaped;
+    } else {
+      out.append(text.substr(0, step.length));
+    }
+    text.remove_prefix(step.length);
+  }
+  return out;
+}
+
+// Columns a printable() text takes: one per character.
+std::size_t display_width(std::string_view text) {
+  std::size_t width = 0;
+  for (const char c : text) width += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return width;
 }
 
 std::string format_number(double value) {
@@ -89,10 +123,10 @@ std::string score_table(const Score& score) {
   const auto add = [&](const std::string& feature, const std::string& type, const TestResult& test,
                        const TestDecision& decision) {
     if (!test.ok()) {
-      rows.push_back({feature, type, test.test, "-", "-", "-", "error: " + test.error});
+      rows.push_back({printable(feature), type, test.test, "-", "-", "-", printable("error: " + test.error)});
       return;
     }
-    rows.push_back({feature, type, test.test, format_number(test.statistic),
+    rows.push_back({printable(feature), type, test.test, format_number(test.statistic),
                     test.p_value ? format_number(*test.p_value) : "-", format_number(decision.threshold),
                     decision.drift ? "DRIFT" : "ok"});
   };
@@ -111,14 +145,14 @@ std::string score_table(const Score& score) {
   std::vector<std::size_t> width(7, 0);
   for (const Row& row : rows) {
     const std::string* cells[] = {&row.feature, &row.type, &row.test, &row.statistic, &row.p_value, &row.threshold, &row.verdict};
-    for (std::size_t k = 0; k < 7; ++k) width[k] = std::max(width[k], cells[k]->size());
+    for (std::size_t k = 0; k < 7; ++k) width[k] = std::max(width[k], display_width(*cells[k]));
   }
   std::string out;
   for (const Row& row : rows) {
     const std::string* cells[] = {&row.feature, &row.type, &row.test, &row.statistic, &row.p_value, &row.threshold, &row.verdict};
     for (std::size_t k = 0; k < 7; ++k) {
       const bool right = k >= 3 && k <= 5;  // numbers align on the right
-      const std::string pad(width[k] - cells[k]->size(), ' ');
+      const std::string pad(width[k] - display_width(*cells[k]), ' ');
       out += right ? pad + *cells[k] : *cells[k] + (k + 1 < 7 ? pad : "");
       if (k + 1 < 7) out += "  ";
     }

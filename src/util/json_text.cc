@@ -3,12 +3,27 @@
 #include <charconv>
 #include <cmath>
 
+#include "util/utf8.h"
+
 namespace driftd {
 
 void append_json_string(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
-  for (const char ch : text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char ch = text[i];
+    if (static_cast<unsigned char>(ch) >= 0x80) {
+      // JSON is UTF-8 (RFC 8259 §8.1): a byte that does not belong to a
+      // valid sequence is written as U+FFFD, as a decoder would show it.
+      const Utf8Step step = utf8_step(text.substr(i));
+      if (step.valid) {
+        out.append(text.substr(i, step.length));
+      } else {
+        out.append(kReplacementCharacter);
+      }
+      i += step.length - 1;
+      continue;
+    }
     switch (ch) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;

@@ -7,7 +7,9 @@
 
 namespace driftd {
 
-// Appends `text` as a quoted JSON string.
+// Appends `text` as a quoted JSON string. Bytes that are not valid UTF-8
+// (a CSV header is taken as it is) become U+FFFD, so the output is always
+// valid JSON.
 void append_json_string(std::string& out, std::string_view text);
 
 // Appends the shortest decimal that reads back as `value`. JSON has no NaN

@@ -2,7 +2,8 @@
 // scripts/fuzz.sh (make fuzz), or by hand:
 //   clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 //     -Iinclude -Isrc -Idetectors -I/usr/include/eigen3 tests/fuzz/fuzz_config_loader.cc \
-//     src/config/config_loader.cc src/decode/input_error.cc detectors/*.cc -lyaml-cpp -lrdkafka++ -lrdkafka \
+//     src/config/*.cc src/decode/*.cc src/http/listen_address.cc detectors/*.cc -lsimdjson -lyaml-cpp \
+//     -lrdkafka++ -lrdkafka \
 //     -o fuzz_config_loader
 //   mkdir -p /tmp/config_corpus  # new inputs go to the first directory, not the seeds
 //   ./fuzz_config_loader -dict=tests/fuzz/config_loader.dict -max_total_time=60 /tmp/config_corpus \
@@ -13,7 +14,13 @@
 // the file exists. An InputError is the expected answer to bad input;
 // anything else (a crash, another exception — std::bad_alloc included — a
 // sanitizer report, or a Config that breaks what config.h promises) is a
-// finding.
+// finding. So is a Config that asks for more memory or work than the
+// documented budget (README "Limits", config_limits): the windows' events
+// times their columns, MMD's kernel matrix, the models and features, the
+// steps of a time window, the durations. The budget is computed here from
+// the Config's values with the plainest formulas, independently of the
+// loader's own estimate, so that a loader that lets an unbounded value
+// through is caught even if its estimate is wrong.
 #include <unistd.h>
 
 #include <algorithm>
@@ -28,6 +35,7 @@
 
 #include "driftd/config.h"
 #include "driftd/error.h"
+#include "http/listen_address.h"
 #include "registry.h"
 
 namespace {
@@ -64,6 +72,52 @@ const fs::path& directory() {
 }
 
 bool positive(driftd::Millis m) { return m.count() > 0; }
+
+// The documented budget (README "Limits").
+constexpr std::int64_t kHundredYearsMs = 3'155'760'000'000;  // 100 x 365.25 days
+constexpr std::int64_t kIntMaxMs = 2'147'483'647;            // librdkafka's timeouts
+constexpr std::uint64_t kMaxWindowEvents = 10'000'000;
+constexpr std::int64_t kMaxStepsPerWindow = 100'000;
+constexpr std::uint64_t kMaxMmdKernelBytes = 12ull * 10'000 * 10'000;  // (2 x 5000 points)^2 x 12 bytes = 1.2 GB
+constexpr std::uint64_t kMaxHeldBytes = 16ull << 30;                   // all windows and stream references
+constexpr std::size_t kMaxModels = 10'000;
+constexpr std::size_t kMaxFeaturesPerModel = 10'000;
+constexpr std::size_t kMaxFeatures = 100'000;
+
+// Every duration a Config holds is positive and at most 100 years.
+bool bounded_duration(driftd::Millis m) { return m.count() > 0 && m.count() <= kHundredYearsMs; }
+
+// What the configuration asks to hold and do, against the budget. The
+// window's memory is at least 4 bytes per column per event held (its cell
+// or category code), a stream reference's at least 8 per column per event.
+void check_budget(const driftd::Config& config) {
+  require(config.models.size() <= kMaxModels);
+  require(bounded_duration(config.kafka.connect_timeout) && config.kafka.connect_timeout.count() <= kIntMaxMs);
+  require(bounded_duration(config.state.checkpoint_interval));
+  std::size_t features = 0;
+  std::uint64_t held = 0;
+  for (const driftd::ModelConfig& model : config.models) {
+    const std::uint64_t columns = model.features.size() + (model.prediction ? 1 : 0);
+    require(columns <= kMaxFeaturesPerModel);
+    features += columns;
+    const driftd::WindowConfig& w = model.window;
+    const std::uint64_t events = w.by_time() ? w.max_events : w.size;
+    require(events <= kMaxWindowEvents && model.reference.from_stream <= kMaxWindowEvents);
+    held += events * columns * 4 + model.reference.from_stream * columns * 8;
+    if (w.by_time()) {
+      require(bounded_duration(w.duration) && bounded_duration(w.step_duration));
+      // The windows one event can close: each an evaluation.
+      require(w.duration.count() / w.step_duration.count() <= kMaxStepsPerWindow);
+    }
+    for (const driftd::MultivariateConfig& mv : model.multivariate) {
+      const std::uint64_t points = 2 * std::uint64_t(mv.max_points);
+      require(points * points * 12 <= kMaxMmdKernelBytes);
+    }
+    require(bounded_duration(model.alerting.cooldown) && bounded_duration(model.retrain.cooldown));
+  }
+  require(features <= kMaxFeatures);
+  require(held <= kMaxHeldBytes);
+}
 
 bool in(double value, double low, double high, bool low_open) {
   return std::isfinite(value) && value >= low && value <= high && !(low_open && value == low);
@@ -102,7 +156,7 @@ void check(const driftd::Config& config, const std::string& path) {
       require(model.reference.from_stream >= 2 && model.reference.from_stream <= 10'000'000);
     } else {
       require(model.reference.from_stream == 0);
-      require(fs::is_regular_file(model.reference.path));
+      require(fs::is_regular_file(model.reference.path) && fs::file_size(model.reference.path) > 0);
     }
     // Exactly one kind of window.
     const driftd::WindowConfig& w = model.window;
@@ -136,13 +190,17 @@ void check(const driftd::Config& config, const std::string& path) {
       }
       require(mv.permutations >= 1 && mv.permutations <= 100'000);
       require(!mv.sigma || in(*mv.sigma, 0, 1e300, true));
-      require(mv.max_points >= 2 && mv.max_points <= 100'000);
+      require(mv.max_points >= 2 && mv.max_points <= 5'000);
     }
     require(model.alerting.min_consecutive >= 1 && model.alerting.min_consecutive <= 1000);
     require(positive(model.alerting.cooldown));
     require(in(model.retrain.drifted_share, 0, 1, true));
     require(positive(model.retrain.cooldown));
   }
+  // http.listen: its syntax was checked (run resolves host names later).
+  std::string problem;
+  require(driftd::parse_listen_address(config.http.listen, problem).has_value());
+  check_budget(config);
 }
 
 }  // namespace

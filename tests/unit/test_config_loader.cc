@@ -1,5 +1,9 @@
 #include <catch2/catch.hpp>
+#include <unistd.h>
+
 #include <filesystem>
+#include <tuple>
+#include <vector>
 
 #include "driftd/config.h"
 #include "driftd/error.h"
@@ -178,4 +182,223 @@ TEST_CASE("config: durations", "[config]") {
   CHECK(parse_duration("2") == Millis(2'000));
   CHECK_FALSE(parse_duration("10 parsecs").has_value());
   CHECK_FALSE(parse_duration("-1s").has_value());
+}
+
+// Issue 13: what a configuration may ask for is bounded, and each bound's
+// error names the line, the key, the value and the bound.
+
+namespace {
+
+// kModel with its window and the lines after the features replaced.
+std::string model_with(const std::string& window, const std::string& more = "") {
+  return "models:\n"
+         "  - id: m1\n"
+         "    reference: {from_stream: 100}\n"
+         "    window: " + window + "\n"
+         "    features:\n"
+         "      - {name: amount, type: numeric, tests: [ks, psi]}\n"
+         "      - {name: age, type: numeric}\n" +
+         more;
+}
+
+}  // namespace
+
+TEST_CASE("config: every duration is positive and at most 100 years", "[config][limits]") {
+  // 100 years of 365.25 days: event time up to the year 9999 plus any of
+  // them stays far within 64-bit milliseconds.
+  CHECK_NOTHROW(load_config(temp_file("driftd.yaml", "state: {checkpoint_interval: 36525d}\n" + kModel)));
+  for (const auto& [yaml, line, key] : std::vector<std::tuple<std::string, int, std::string>>{
+           {"state: {checkpoint_interval: 36526d}\n" + kModel, 1, "state.checkpoint_interval"},
+           {model_with("{duration: 36526d, step: 1d}"), 4, "models[0].window.duration"},
+           {model_with("{duration: 1d, step: 0ms}"), 4, "models[0].window.step"},
+           {model_with("{size: 50, step: 10}", "    alerting: {cooldown: 1e9h}\n"), 8, "models[0].alerting.cooldown"},
+           {model_with("{size: 50, step: 10}", "    retrain: {cooldown: 3155760000001ms}\n"), 8,
+            "models[0].retrain.cooldown"}}) {
+    INFO(yaml);
+    const auto e = load_error(yaml);
+    CHECK(e.line() == std::uint64_t(line));
+    CHECK(e.field() == key);
+    CHECK_THAT(e.what(), Contains("duration"));
+  }
+  const auto e = load_error(model_with("{duration: 36526d, step: 1d}"));
+  CHECK_THAT(e.what(), Contains("at most 100 years (36525d)") && Contains("found '36526d'"));
+}
+
+TEST_CASE("config: kafka.connect_timeout fits librdkafka's int milliseconds", "[config][limits]") {
+  CHECK_NOTHROW(load_config(temp_file("driftd.yaml", "kafka: {connect_timeout: 2147483647ms}\n" + kModel)));
+  const auto e = load_error("kafka: {connect_timeout: 25d}\n" + kModel);
+  CHECK(e.field() == "kafka.connect_timeout");
+  CHECK_THAT(e.what(), Contains("at most 2147483647ms") && Contains("librdkafka"));
+}
+
+TEST_CASE("config: a time window has at most 100,000 steps, the windows one event can close", "[config][limits]") {
+  const Config config = load_config(temp_file("driftd.yaml", model_with("{duration: 100s, step: 1ms}")));
+  CHECK(config.models[0].window.duration == Millis(100'000));
+  const auto e = load_error(model_with("{duration: 1h, step: 10ms}"));
+  CHECK(e.line() == 4);
+  CHECK(e.field() == "models[0].window.step");
+  CHECK_THAT(e.what(), Contains("360000 steps, more than 100000"));
+  const auto over = load_error(model_with("{duration: 100001ms, step: 1ms}"));
+  CHECK(over.field() == "models[0].window.step");
+}
+
+TEST_CASE("config: windows hold at most 10,000,000 events", "[config][limits]") {
+  CHECK_NOTHROW(load_config(temp_file("driftd.yaml", model_with("{size: 10000000, step: 10000000}"))));
+  CHECK(load_error(model_with("{size: 10000001, step: 10}")).field() == "models[0].window.size");
+  CHECK(load_error(model_with("{duration: 1h, step: 1m, max_events: 10000001}")).field() ==
+        "models[0].window.max_events");
+  CHECK(load_error(model_with("{size: 10, step: 11}")).field() == "models[0].window.step");
+}
+
+TEST_CASE("config: max_points is bounded by the memory of MMD's kernel matrix", "[config][limits]") {
+  const std::string mmd = "    multivariate: [{test: mmd, features: [amount, age], max_points: ";
+  CHECK(load_config(temp_file("driftd.yaml", model_with("{size: 50, step: 10}", mmd + "5000}]\n")))
+            .models[0]
+            .multivariate[0]
+            .max_points == 5000);
+  const auto e = load_error(model_with("{size: 50, step: 10}", mmd + "100000}]\n"));
+  CHECK(e.line() == 8);
+  CHECK(e.field() == "models[0].multivariate[0].max_points");
+  CHECK_THAT(e.what(), Contains("(2 x 100000)^2 entries of 12 bytes, 480.0 GB") && Contains("at most 5000 (1.2 GB)"));
+}
+
+TEST_CASE("config: what the windows hold together is at most 16 GiB", "[config][limits]") {
+  // 10,000,000 events of 500 columns: 2 KB a slot, 20 GB.
+  std::string features;
+  for (int f = 0; f < 500; ++f) features += "      - {name: f" + std::to_string(f) + ", type: numeric}\n";
+  const std::string wide =
+      "models:\n  - id: wide\n    reference: {from_stream: 100}\n    window: {size: 10000000, step: 1000000}\n"
+      "    features:\n" + features;
+  const auto e = load_error(wide);
+  CHECK(e.line() == 4);
+  CHECK(e.field() == "models[0].window");
+  CHECK_THAT(e.what(), Contains("more than the 16 GiB (17179869184 bytes)"));
+
+  // Each within bounds, too much together: 40 models of 10,000,000 events of 10 columns (0.5 GB each).
+  std::string models = "models:\n";
+  for (int m = 0; m < 40; ++m) {
+    models += "  - {id: m" + std::to_string(m) + ", reference: {from_stream: 100}, window: {size: 10000000, step: 1000}, "
+              "features: [";
+    for (int f = 0; f < 10; ++f) models += std::string(f ? ", " : "") + "{name: f" + std::to_string(f) + ", type: numeric}";
+    models += "]}\n";
+  }
+  const auto total = load_error(models);
+  CHECK(total.field().starts_with("models["));
+  CHECK(total.field().ends_with("].window"));
+  CHECK_THAT(total.what(), Contains("the models up to it"));
+}
+
+TEST_CASE("config: at most 10,000 models, 10,000 features a model and 100,000 in all", "[config][limits]") {
+  const auto models = [](int count, int features) {
+    std::string yaml = "models:\n";
+    for (int m = 0; m < count; ++m) {
+      yaml += "  - {id: m" + std::to_string(m) + ", reference: {from_stream: 100}, window: {size: 50, step: 10}, features: [";
+      for (int f = 0; f < features; ++f) yaml += std::string(f ? ", " : "") + "{name: f" + std::to_string(f) + ", type: numeric}";
+      yaml += "]}\n";
+    }
+    return yaml;
+  };
+  CHECK(load_config(temp_file("driftd.yaml", models(10'000, 1))).models.size() == 10'000);
+  const auto too_many = load_error(models(10'001, 1));
+  CHECK(too_many.line() == 2);
+  CHECK(too_many.field() == "models");
+  CHECK_THAT(too_many.what(), Contains("10001 items, more than the 10000 allowed"));
+
+  CHECK(load_config(temp_file("driftd.yaml", models(1, 10'000))).models[0].features.size() == 10'000);
+  CHECK(load_error(models(1, 10'001)).field() == "models[0].features");
+
+  const auto in_all = load_error(models(11, 10'000));
+  CHECK(in_all.field() == "models[10].features");
+  CHECK_THAT(in_all.what(), Contains("110000 features") && Contains("100000"));
+}
+
+TEST_CASE("config: a key given twice in a mapping is an error naming both places", "[config]") {
+  const auto top = load_error("defaults: {p_value: 0.1}\ndefaults: {p_value: 0.2}\n" + kModel);
+  CHECK(top.line() == 2);
+  CHECK(top.field() == "defaults");
+  CHECK_THAT(top.what(), Contains("given twice") && Contains("line 1 column 1") && Contains("line 2 column 1"));
+
+  const auto inner = load_error(model_with("{size: 50, step: 10, size: 20}"));
+  CHECK(inner.line() == 4);
+  CHECK(inner.field() == "models[0].window.size");
+  CHECK_THAT(inner.what(), Contains("line 4 column 14") && Contains("line 4 column 34"));
+
+  const auto property = load_error("kafka:\n  properties:\n    client.id: a\n    client.id: b\n" + kModel);
+  CHECK(property.line() == 4);
+  CHECK(property.field() == "kafka.properties.client.id");
+}
+
+TEST_CASE("config: http.listen is checked with its line, host names resolved only by run", "[config]") {
+  for (const char* good : {"127.0.0.1:9108", "0.0.0.0:0", "[::1]:9108", "[::]:65535", "localhost:9108",
+                           "metrics-host.example.com:80", "driftd_metrics:9108"}) {
+    INFO(good);
+    CHECK(load_config(temp_file("driftd.yaml", "http: {listen: '" + std::string(good) + "'}\n" + kModel)).http.listen ==
+          good);
+  }
+  for (const char* bad : {"300.1.1.1:99999", "300.1.1.1:80", "1.2.3:80", "127.0.0.1:65536", "127.0.0.1", ":9108",
+                          "::1:9108", "[::1]9108", "[localhost]:9108", "-host:80", "a..b:80", "host name:80"}) {
+    INFO(bad);
+    const auto e = load_error("http:\n  listen: '" + std::string(bad) + "'\n" + kModel);
+    CHECK(e.line() == 2);
+    CHECK(e.field() == "http.listen");
+    CHECK_THAT(e.what(), Contains("expected host:port") && Contains(bad));
+  }
+}
+
+TEST_CASE("config: a reference that is not a readable, non-empty regular file says what it is", "[config]") {
+  const testing::TempDir dir;
+  const std::string data = dir.write("ref.csv", "a\n1\n");
+  const std::string empty = dir.write("empty.csv", "");
+  const std::string folder = std::filesystem::path(data).parent_path().string();
+  const auto reference_error = [&](const std::string& path) {
+    return load_error("models:\n  - id: m\n    reference: {path: '" + path +
+                      "'}\n    window: {size: 5, step: 1}\n    features: [{name: a, type: numeric}]\n");
+  };
+  for (const auto& [path, what] : std::vector<std::pair<std::string, std::string>>{
+           {folder, "is a directory"}, {"/dev/null", "is a character device, not a regular file"}, {empty, "is empty"}}) {
+    INFO(path);
+    const auto e = reference_error(path);
+    CHECK(e.line() == 3);
+    CHECK(e.field() == "models[0].reference.path");
+    CHECK_THAT(e.what(), Contains(path + " " + what));
+  }
+}
+
+TEST_CASE("config: an unreadable reference is an error at its reference.path line", "[config]") {
+  // chmod 000 stops anyone but root; as root (CI containers), a sysctl that
+  // is write-only stops root too.
+  const testing::TempDir dir;
+  std::string unreadable = dir.write("secret.csv", "a\n1\n");
+  std::filesystem::permissions(unreadable, std::filesystem::perms::none);
+  if (::access(unreadable.c_str(), R_OK) == 0) unreadable = "/proc/sys/vm/compact_memory";
+  if (::access(unreadable.c_str(), F_OK) != 0 || ::access(unreadable.c_str(), R_OK) == 0) {
+    WARN("no file this process cannot read: not tested");
+    return;
+  }
+  const auto e = load_error("models:\n  - id: m\n    reference: {path: '" + unreadable +
+                            "'}\n    window: {size: 5, step: 1}\n    features: [{name: a, type: numeric}]\n");
+  CHECK(e.line() == 3);
+  CHECK(e.field() == "models[0].reference.path");
+  CHECK_THAT(e.what(), Contains("cannot open " + unreadable) && Contains("Permission denied"));
+}
+
+TEST_CASE("config: the file must be a regular file of at most 8 MiB", "[config][limits]") {
+  const testing::TempDir dir;
+  const std::string folder = std::filesystem::path(dir.write("x", "")).parent_path().string();
+  REQUIRE_THROWS_AS(load_config(folder), InputError);
+  try {
+    load_config(folder);
+  } catch (const InputError& e) {
+    CHECK(e.file() == folder);
+    CHECK_THAT(e.what(), Contains("Is a directory"));
+  }
+  // Valid YAML, but 9 MiB of it: refused before yaml-cpp holds it (~80 times its size).
+  const std::string big = dir.write("big.yaml", kModel + std::string(9 << 20, '#') + "\n");
+  try {
+    load_config(big);
+    FAIL("a 9 MiB configuration was accepted");
+  } catch (const InputError& e) {
+    CHECK(e.line() == 0);
+    CHECK_THAT(e.what(), Contains("larger than 8 MiB (8388608 bytes), the most a configuration file may hold"));
+  }
 }

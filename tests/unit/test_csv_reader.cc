@@ -235,3 +235,43 @@ TEST_CASE("csv_reader: InputError carries file, line and field apart", "[csv_rea
     CHECK(error.field() == "b");
   }
 }
+
+// Issue 13: bounds on what one file may make the reader hold. The messages
+// name the file, the line and the bound.
+
+TEST_CASE("csv_reader: a line longer than 16 MiB is an error naming its line and the bound", "[csv_reader]") {
+  TempDir dir;
+  const std::string path = dir.write("a.csv", "a,b\n1,2\n" + std::string((16 << 20) + 1, 'x') + ",3\n");
+  REQUIRE_INPUT_ERROR(read_csv(path),
+                      path + ":3: line longer than 16 MiB (16777216 bytes), the most one line may hold");
+  // A file of one endless line (as /dev/zero is) stops there, whatever its size.
+  const std::string zeros = dir.write("zeros.csv", std::string((16 << 20) + 100, '\0'));
+  REQUIRE_INPUT_ERROR(read_csv(zeros),
+                      zeros + ":1: line longer than 16 MiB (16777216 bytes), the most one line may hold");
+}
+
+TEST_CASE("csv_reader: a record whose quoted line ends make it longer than 16 MiB", "[csv_reader]") {
+  TempDir dir;
+  std::string field;
+  for (int i = 0; i < (1 << 15); ++i) field += std::string(600, 'y') + "\n";  // ~19 MB in 32768 short lines
+  const std::string path = dir.write("a.csv", "a,b\n1,2\n3,\"" + field + "\"\n4,5\n");
+  REQUIRE_INPUT_ERROR(read_csv(path),
+                      path + ":3: record longer than 16 MiB (16777216 bytes), the most one record may hold");
+}
+
+TEST_CASE("csv_reader: at most 100,000 columns", "[csv_reader]") {
+  TempDir dir;
+  std::string header = "c0";
+  for (int c = 1; c < 100'000; ++c) header += ",c" + std::to_string(c);
+  std::string row(2 * 100'000 - 1, ',');
+  for (std::size_t i = 0; i < row.size(); i += 2) row[i] = '1';
+  const Table widest = read_csv(dir.write("widest.csv", header + "\n" + row + "\n"));
+  CHECK(widest.columns.size() == 100'000);
+  // Every column is found by name, the last as well as the first.
+  CHECK(widest.find("c0") == &widest.columns[0]);
+  CHECK(widest.find("c99999") == &widest.columns[99'999]);
+  CHECK(widest.find("c100000") == nullptr);
+
+  const std::string wider = dir.write("wider.csv", header + ",one_more\n" + row + ",1\n");
+  REQUIRE_INPUT_ERROR(read_csv(wider), wider + ":1: more than 100000 columns in the header, the most a file may have");
+}

@@ -343,3 +343,42 @@ TEST_CASE("jsonl_reader: InputError carries file, line and key apart", "[jsonl_r
     CHECK(error.field() == "features.x");
   }
 }
+
+// Issue 13: a file whose lines share no key made a table of rows x keys
+// cells (10,000 lines of one key each: 5.2 GB from 148 KB).
+TEST_CASE("jsonl_reader: lines that share few keys are refused before they cost rows x keys", "[jsonl_reader]") {
+  TempDir dir;
+  std::string lines;
+  for (int i = 0; i < 3000; ++i) lines += "{\"key" + std::to_string(i) + "\": 1}\n";
+  const std::string path = dir.write("sparse.jsonl", lines);
+  // r lines of r keys make r^2 cells for r values: past 16 r + 1,000,000 at r = 1009.
+  REQUIRE_INPUT_ERROR(read_jsonl(path), path + ":1009: 1009 rows x 1009 distinct keys make 1018081 cells (an absent "
+                                               "key is a missing cell) for 1009 values: lines must mostly share their "
+                                               "keys (at most 16 cells per value, plus 1000000), so that the table's "
+                                               "memory follows what the file holds");
+}
+
+TEST_CASE("jsonl_reader: keys absent from many lines are fine while the lines mostly share them", "[jsonl_reader]") {
+  TempDir dir;
+  // 100,000 rows of 5 common keys and one of 20 optional ones: 2.5 million
+  // cells for 600,000 values.
+  std::string lines;
+  for (int i = 0; i < 100'000; ++i) {
+    lines += "{";
+    for (int k = 0; k < 5; ++k) lines += "\"k" + std::to_string(k) + "\":" + std::to_string(i % 7) + ",";
+    lines += "\"o" + std::to_string(i % 20) + "\":1}\n";
+  }
+  const Table table = read_jsonl(dir.write("mostly_shared.jsonl", lines));
+  CHECK(table.rows() == 100'000);
+  CHECK(table.columns.size() == 25);
+  CHECK(column(table, "o19").kinds[99'999] == CellKind::number);
+  CHECK(column(table, "o19").kinds[0] == CellKind::missing);
+}
+
+TEST_CASE("jsonl_reader: a line longer than 16 MiB is an error naming it and the bound", "[jsonl_reader]") {
+  TempDir dir;
+  const std::string path =
+      dir.write("long.jsonl", "{\"a\": 1}\n{\"a\": \"" + std::string((16 << 20), 'x') + "\"}\n{\"a\": 2}\n");
+  REQUIRE_INPUT_ERROR(read_jsonl(path),
+                      path + ":2: line longer than 16 MiB (16777216 bytes), the most one line may hold");
+}
