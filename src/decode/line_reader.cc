@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <cstring>
 
+#include "decode/input_limits.h"
+#include "decode/read_file.h"
+#include "driftd/error.h"
+
 namespace driftd {
 namespace {
 
@@ -39,6 +43,11 @@ bool LineReader::next(TextLine& line) {
       begin_ = std::size_t(static_cast<const char*>(newline) - buffer_.data()) + 1;
       skipping_ = false;
     } else {
+      skipped_ += end_ - begin_;
+      if (skipped_ > kMaxLineBytes) {
+        throw InputError(file_.path(), number_, "",
+                         "line longer than " + describe_bytes(kMaxLineBytes) + ", the most one line may hold");
+      }
       begin_ = end_;
       if (!fill()) return false;
     }
@@ -53,6 +62,7 @@ bool LineReader::next(TextLine& line) {
       line = {std::string_view(data + begin_, max_line_ + 1), true, ++number_};
       begin_ = newline != nullptr ? line_end + 1 : line_end;
       skipping_ = newline == nullptr;
+      skipped_ = length;
       return true;
     }
     if (newline != nullptr) {

@@ -1,8 +1,10 @@
 // Reads a file line by line, holding at most `max_line` bytes of any line:
 // a longer line is given as its first max_line + 1 bytes, marked cut, and
-// the rest of it is read past without being kept. So an endless line
-// (/dev/zero) or a huge one costs bounded memory, and the caller decides
-// what a line that is too long means (`replay`: a too_large event).
+// the rest of it is read past without being kept. So a huge line costs
+// bounded memory, and the caller decides what a line that is too long means
+// (`replay`: a too_large event). A line longer than kMaxLineBytes, the most
+// any data file's line may hold, is an InputError: an endless one
+// (/dev/zero) would otherwise be read for ever.
 #pragma once
 
 #include <cstddef>
@@ -41,6 +43,7 @@ class LineReader {
   std::size_t end_ = 0;    // end of the bytes read
   bool at_end_ = false;
   bool skipping_ = false;  // inside a line that was cut, until its '\n'
+  std::uint64_t skipped_ = 0;  // bytes of it read past so far
   std::uint64_t number_ = 0;
 };
 

@@ -2,9 +2,11 @@
 #pragma once
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -41,10 +43,19 @@ inline bool built_with_asan() {
 #endif
 }
 
+// A new empty file of our own for a run's stderr (mkstemp: no name another
+// process could take between choosing it and opening it).
+inline std::string new_temp_file() {
+  std::string path = "/tmp/driftd-cli-test-XXXXXX";
+  const int fd = ::mkstemp(path.data());
+  if (fd >= 0) ::close(fd);
+  return path;
+}
+
 // `args` is appended to the command line as it is (quote paths yourself);
 // it may hold shell redirections and a pipe into it (`cat x | ` as `before`).
 inline Run run_driftd(const std::string& args, const RunBounds& bounds, const std::string& before = "") {
-  const std::string err_path = std::tmpnam(nullptr);
+  const std::string err_path = new_temp_file();
   std::string limits;
   if (bounds.cpu_seconds > 0) limits += "ulimit -t " + std::to_string(bounds.cpu_seconds) + "; ";
   if (bounds.memory_mib > 0 && !built_with_asan()) limits += "ulimit -v " + std::to_string(bounds.memory_mib * 1024) + "; ";
@@ -64,20 +75,6 @@ inline Run run_driftd(const std::string& args, const RunBounds& bounds, const st
 }
 
 // `args` is appended to the command line as it is (quote paths yourself).
-inline Run run_driftd(const std::string& args) {
-  const std::string err_path = std::tmpnam(nullptr);
-  const std::string command = std::string(DRIFTD_BINARY) + " " + args + " 2>" + err_path;
-  Run run;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return run;
-  std::array<char, 4096> chunk{};
-  std::size_t got = 0;
-  while ((got = std::fread(chunk.data(), 1, chunk.size(), pipe)) > 0) run.out.append(chunk.data(), got);
-  const int status = ::pclose(pipe);
-  run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  run.err = read_file(err_path);
-  std::remove(err_path.c_str());
-  return run;
-}
+inline Run run_driftd(const std::string& args) { return run_driftd(args, RunBounds{}); }
 
 }  // namespace driftd::testing

@@ -65,14 +65,21 @@ TEST_CASE("hostile cli: score of an endless device stops at the line bound (exit
   CHECK_THAT(run.err, Contains("/dev/zero:1:") && Contains("16 MiB"));
 }
 
-TEST_CASE("hostile cli: replay of one endless line counts a too_large event in bounded memory", "[cli][hostile]") {
+TEST_CASE("hostile cli: replay counts a long line as too_large and stops at an endless one (exit 2)", "[cli][hostile]") {
+  // 2 MB, over input.max_bytes (1 MiB): an invalid event like any other, held only up to the bound.
+  const Run long_line = run_driftd("replay --config " + kConfig + " --input /dev/stdin", kBounds,
+                                   "head -c 2000000 /dev/zero | ");
+  INFO(long_line.err);
+  CHECK(long_line.status == 0);
+  CHECK_THAT(long_line.err, Contains("replay: 1 events, 1 invalid, too_large 1;"));
   // 600 MB without a line end, through a pipe: the old reader buffered it
-  // whole, and under the memory bound silently read nothing.
-  const Run run = run_driftd("replay --config " + kConfig + " --input /dev/stdin", kBounds,
-                             "head -c 600000000 /dev/zero | ");
-  INFO(run.err);
-  CHECK(run.status == 0);
-  CHECK_THAT(run.err, Contains("replay: 1 events, 1 invalid, too_large 1;"));
+  // whole, and under the memory bound silently read nothing. Past 16 MiB,
+  // the most any data file's line may hold, it is an input error.
+  const Run endless = run_driftd("replay --config " + kConfig + " --input /dev/stdin", kBounds,
+                                 "head -c 600000000 /dev/zero | ");
+  INFO(endless.err);
+  CHECK(endless.status == 2);
+  CHECK_THAT(endless.err, Contains("/dev/stdin:1:") && Contains("16 MiB"));
 }
 
 TEST_CASE("hostile cli: a FIFO without a writer is an empty file, not a wait for ever", "[cli][hostile]") {
