@@ -397,19 +397,24 @@ TEST_CASE("http server: at the connection limit, a new connection is served and 
   CHECK(clients.front()->closed_by_server());
 }
 
+// Five probes from another address than the hostile clients', `pause` apart: each answered 200 within 5 s.
+static void check_probes_answered(std::uint16_t port, std::chrono::milliseconds pause) {
+  for (int round = 0; round < 5; ++round) {
+    INFO("round " << round);
+    Probe probe("127.0.0.2");
+    const bool answered = probe.get(port, "/hello", std::chrono::seconds(5));
+    INFO(probe.failure);
+    REQUIRE(answered);
+    CHECK(probe.response->result_int() == 200);
+    std::this_thread::sleep_for(pause);
+  }
+}
+
 TEST_CASE("http server: a probe is answered while 200 idle connections are held open") {
   RunningServer s(hello_router);
   HostileClients hostile(s.port(), 200, HostileClients::Kind::idle);
   REQUIRE(hostile.wait_for_connects(200));
-  for (int round = 0; round < 5; ++round) {
-    INFO("round " << round);
-    Probe probe("127.0.0.2");
-    const bool answered = probe.get(s.port(), "/hello", std::chrono::seconds(5));
-    INFO(probe.failure);
-    REQUIRE(answered);
-    CHECK(probe.response->result_int() == 200);
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
+  check_probes_answered(s.port(), std::chrono::milliseconds(200));
   // They did contend for the slots: the server closed some, and they came back.
   CHECK(hostile.connects() > 200);
 }
@@ -420,15 +425,7 @@ TEST_CASE("http server: a probe is answered while 200 connections send a header 
   REQUIRE(hostile.wait_for_connects(200));
   // Let them dribble a while: every slot is held by a request begun and unfinished.
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-  for (int round = 0; round < 5; ++round) {
-    INFO("round " << round);
-    Probe probe("127.0.0.2");
-    const bool answered = probe.get(s.port(), "/hello", std::chrono::seconds(5));
-    INFO(probe.failure);
-    REQUIRE(answered);
-    CHECK(probe.response->result_int() == 200);
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  }
+  check_probes_answered(s.port(), std::chrono::milliseconds(500));
   CHECK(hostile.connects() > 200);
 }
 
