@@ -438,11 +438,17 @@ TEST_CASE("http server: out of file descriptors, a new connection still gets in"
   CHECK(holders.back()->request(http::verb::get, "/hello").result_int() == 200);
   for (auto& holder : holders) asio::write(holder->socket, asio::buffer(std::string_view("GET /hello HTTP/1.1\r\n")));
 
+  // A probe's first exchange, before the limit: UndefinedBehaviorSanitizer
+  // checks a type on its first use with a pipe(), which fails without a
+  // descriptor and is then reported as a bad object. For the same reason
+  // nothing is asserted until the descriptors are given back.
+  REQUIRE(Probe().get(s.port(), "/hello", std::chrono::seconds(3)));
   Probe probe;  // its socket, and its io_context's, exist before the limit
   std::optional<DescriptorsExhausted> exhausted(std::in_place);
-  REQUIRE(exhausted->exhausted());
+  const bool was_exhausted = exhausted->exhausted();
   const bool answered = probe.get(s.port(), "/hello", std::chrono::seconds(3));
   exhausted.reset();
+  REQUIRE(was_exhausted);
   INFO(probe.failure);
   REQUIRE(answered);
   CHECK(probe.response->result_int() == 200);
