@@ -14,7 +14,7 @@
 
 #include "decode/event_decoder.h"
 #include "driftd/config.h"
-#include "route/pipeline.h"
+#include "engine/pipeline.h"
 
 using namespace driftd;
 

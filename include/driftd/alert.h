@@ -8,15 +8,9 @@
 #include <string>
 #include <vector>
 
-namespace driftd {
+#include "driftd/window_info.h"
 
-// The current window an evaluation looked at.
-struct WindowInfo {
-  std::uint64_t count = 0;       // events in the window
-  std::int64_t start_ts = 0;     // event time of the oldest, epoch ms
-  std::int64_t end_ts = 0;       // event time of the newest, epoch ms
-  std::uint64_t end_sequence = 0;  // the model's event count at the window's end: identifies the window
-};
+namespace driftd {
 
 struct Alert {
   std::string alert_id;      // deterministic: f(model, feature, test, window end)
@@ -41,6 +35,13 @@ struct RetrainTrigger {
   double drifted_share = 0.0;
   WindowInfo window;
   std::int64_t evaluated_at = 0;
+};
+
+// What one evaluation changed: the alert transitions, in evaluation order
+// (features, then multivariate), and a retrain trigger when one is due.
+struct AlertOutput {
+  std::vector<Alert> alerts;
+  std::optional<RetrainTrigger> retrain;
 };
 
 // One line of JSON each (no trailing newline), exactly as SPEC §5 shows.

@@ -13,7 +13,7 @@
 #include "daemon/service.h"
 #include "demo/synthetic_stream.h"
 #include "driftd/error.h"
-#include "kafka/mock_cluster.h"
+#include "sandbox/mock_cluster.h"
 #include "kafka/output_producer.h"
 
 namespace driftd {

@@ -14,8 +14,8 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "driftd/error.h"
-#include "kafka/mock_cluster.h"
-#include "kafka/sandbox_control.h"
+#include "sandbox/mock_cluster.h"
+#include "sandbox/sandbox_control.h"
 
 namespace driftd {
 namespace {
@@ -81,7 +81,7 @@ int kafka_sandbox_command(const std::vector<std::string>& args) {
   for (const auto& [name, partitions] : topics) std::cerr << " " << name << " (" << partitions << ")";
   std::cerr << "; stop with SIGTERM or Ctrl-C" << std::endl;
 
-  // Fault injection from stdin (see kafka/sandbox_control.h). The reader is
+  // Fault injection from stdin (see sandbox/sandbox_control.h). The reader is
   // detached (it may sit in a read when the signal comes); what it shares
   // with us outlives both, and after the signal it no longer touches the cluster.
   struct Control {

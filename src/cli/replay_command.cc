@@ -13,7 +13,7 @@
 #include "decode/line_reader.h"
 #include "driftd/config.h"
 #include "driftd/error.h"
-#include "route/pipeline.h"
+#include "engine/pipeline.h"
 
 namespace driftd {
 namespace {

@@ -1,6 +1,6 @@
 // The memory a configuration asks for, estimated from its values, so that
 // load_config can refuse what no machine holds before anything is read.
-// The figures follow src/window/model_window.h and route/model_monitor.cc;
+// The figures follow src/window/model_window.h and engine/model_monitor.cc;
 // they are estimates from above for the windows, and from below for text
 // categories of a stream reference (whose strings may be longer).
 #include <cstdint>

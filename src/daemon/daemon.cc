@@ -186,8 +186,7 @@ void Daemon::on_evaluation(const EvaluationReport& report) {
     publish(config_.kafka.retrain_topic, trigger->trigger_id, retrain_json(*trigger));
   }
   metrics_.record(report);
-  const std::size_t model_index = std::size_t(report.schema - pipeline_.schemas().data());
-  last_evaluation_[model_index] = LastEvaluation{report.window, report.decision.drift, report.decision.drifted_share};
+  last_evaluation_[report.model] = LastEvaluation{report.window, report.decision.drift, report.decision.drifted_share};
   if (observer_) observer_(report);
 }
 

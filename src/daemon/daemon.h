@@ -24,10 +24,10 @@
 #include "daemon/status_board.h"
 #include "driftd/config.h"
 #include "kafka/event_consumer.h"
-#include "kafka/output_ledger.h"
+#include "delivery/output_ledger.h"
 #include "kafka/output_producer.h"
 #include "metrics/metrics.h"
-#include "route/pipeline.h"
+#include "engine/pipeline.h"
 
 namespace driftd {
 

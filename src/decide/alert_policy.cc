@@ -90,12 +90,12 @@ AlertPolicy::AlertPolicy(std::string model_id, AlertingConfig alerting, RetrainC
                          std::uint64_t reference_rows)
     : model_id_(std::move(model_id)), alerting_(alerting), retrain_(retrain), reference_rows_(reference_rows) {}
 
-AlertPolicy::Output AlertPolicy::on_evaluation(const Evaluation& evaluation, const Decision& decision,
+AlertOutput AlertPolicy::on_evaluation(const Evaluation& evaluation, const Decision& decision,
                                                const WindowInfo& window) {
   check_shapes(evaluation, decision);
   const std::int64_t now = window.end_ts;
   const std::string severity = decision.drift ? "critical" : "warning";
-  Output output;
+  AlertOutput output;
   std::vector<std::string> firing_ids;  // after this evaluation's transitions, in evaluation order
 
   // Returns whether the (feature, test) alert is firing after this evaluation.

@@ -34,12 +34,7 @@ class AlertPolicy {
  public:
   AlertPolicy(std::string model_id, AlertingConfig alerting, RetrainConfig retrain, std::uint64_t reference_rows);
 
-  struct Output {
-    std::vector<Alert> alerts;               // transitions, in evaluation order (features, then multivariate)
-    std::optional<RetrainTrigger> retrain;
-  };
-
-  Output on_evaluation(const Evaluation& evaluation, const Decision& decision, const WindowInfo& window);
+  AlertOutput on_evaluation(const Evaluation& evaluation, const Decision& decision, const WindowInfo& window);
 
   // The reference size reported in alerts; set once a from_stream reference is complete.
   void set_reference_rows(std::uint64_t rows) { reference_rows_ = rows; }

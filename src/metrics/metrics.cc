@@ -9,7 +9,7 @@
 #include <prometheus/text_serializer.h>
 
 #include "registry.h"
-#include "route/model_monitor.h"
+#include "engine/model_monitor.h"
 
 namespace driftd {
 namespace {

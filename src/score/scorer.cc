@@ -2,7 +2,7 @@
 
 #include "driftd/error.h"
 #include "registry.h"
-#include "samples.h"
+#include "samples/samples.h"
 
 namespace driftd {
 namespace {

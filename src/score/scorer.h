@@ -5,7 +5,7 @@
 #include "driftd/config.h"
 #include "driftd/decision.h"
 #include "driftd/table.h"
-#include "score/samples.h"
+#include "samples/samples.h"
 
 namespace driftd {
 

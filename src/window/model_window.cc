@@ -5,7 +5,7 @@
 #include <limits>
 
 #include "grid.h"
-#include "score/samples.h"
+#include "samples/samples.h"
 
 namespace driftd {
 namespace {

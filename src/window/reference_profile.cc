@@ -8,7 +8,7 @@
 #include "grid.h"
 #include "psi.h"
 #include "sort_values.h"
-#include "score/samples.h"
+#include "samples/samples.h"
 
 namespace driftd {
 

@@ -25,7 +25,7 @@
 
 #include "driftd/config.h"
 #include "driftd/event.h"
-#include "route/pipeline.h"
+#include "engine/pipeline.h"
 
 namespace {
 

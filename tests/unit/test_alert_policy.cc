@@ -54,7 +54,7 @@ struct Driver {
                   RetrainConfig retrain = {.drifted_share = 0.5, .cooldown = Millis{60 * kMinute}})
       : policy("fraud-v3", alerting, retrain, 10'000) {}
 
-  AlertPolicy::Output step(const Evaluation& evaluation) {
+  AlertOutput step(const Evaluation& evaluation) {
     const Decision decision = decide(
         evaluation, {.p_value = 0.05, .correction = Correction::none, .dataset_drift_share = dataset_drift_share});
     return policy.on_evaluation(evaluation, decision, window_at(k++));

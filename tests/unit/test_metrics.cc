@@ -9,7 +9,7 @@
 #include <optional>
 #include <sstream>
 
-#include "route/model_monitor.h"
+#include "engine/model_monitor.h"
 #include "temp_file.h"
 
 using namespace driftd;

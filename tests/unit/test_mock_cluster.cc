@@ -10,7 +10,7 @@
 #include <librdkafka/rdkafkacpp.h>
 
 #include "driftd/error.h"
-#include "kafka/mock_cluster.h"
+#include "sandbox/mock_cluster.h"
 
 using Catch::Matchers::Contains;
 using driftd::MockCluster;

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "route/pipeline.h"
+#include "engine/pipeline.h"
 #include "temp_file.h"
 
 using driftd::EvaluationReport;

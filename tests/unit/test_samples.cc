@@ -1,4 +1,4 @@
-#include "score/samples.h"
+#include "samples/samples.h"
 
 #include <catch2/catch.hpp>
 #include <cmath>

@@ -5,7 +5,7 @@
 #include <memory>
 #include <thread>
 
-#include "kafka/sandbox_control.h"
+#include "sandbox/sandbox_control.h"
 
 using driftd::apply_sandbox_command;
 using driftd::MockCluster;

@@ -1,4 +1,4 @@
-#include "route/pipeline.h"
+#include "engine/pipeline.h"
 
 namespace driftd {
 
@@ -34,7 +34,8 @@ std::size_t Pipeline::process(std::string_view message, std::int64_t fallback_ts
   if (!live) return event_.model;
   ++counters_.consumed[event_.model];
   if (!kept) ++counters_.late[event_.model];
-  for (const EvaluationReport& report : reports_) {
+  for (EvaluationReport& report : reports_) {
+    report.model = event_.model;
     ++counters_.evaluations;
     counters_.alerts += report.output.alerts.size();
     counters_.retrain_triggers += report.output.retrain ? 1 : 0;

@@ -11,27 +11,12 @@
 #include "driftd/config.h"
 #include "driftd/decision.h"
 #include "driftd/detector.h"
+#include "driftd/evaluation_report.h"
 #include "driftd/event.h"
 #include "window/model_window.h"
 #include "window/reference_profile.h"
 
 namespace driftd {
-
-// How long one detector took in one evaluation (driftd_evaluation_seconds).
-struct TestTiming {
-  std::string_view test;  // the detector's name; lives as long as the monitor
-  double seconds = 0.0;
-};
-
-// What an evaluation produced, for publishing and metrics.
-struct EvaluationReport {
-  const ModelSchema* schema = nullptr;
-  WindowInfo window;
-  Evaluation evaluation;
-  Decision decision;
-  AlertPolicy::Output output;
-  std::vector<TestTiming> timings;  // one per test run, in evaluation order
-};
 
 class ModelMonitor {
  public:

@@ -1,4 +1,4 @@
-#include "kafka/mock_cluster.h"
+#include "sandbox/mock_cluster.h"
 
 #include <algorithm>
 #include <charconv>

@@ -1,4 +1,4 @@
-#include "samples.h"
+#include "samples/samples.h"
 
 #include <algorithm>
 #include <charconv>

@@ -13,7 +13,7 @@
 
 #include "decode/event_decoder.h"
 #include "driftd/config.h"
-#include "route/model_monitor.h"
+#include "engine/model_monitor.h"
 
 namespace driftd {
 

@@ -1,4 +1,4 @@
-#include "route/model_monitor.h"
+#include "engine/model_monitor.h"
 
 #include <chrono>
 #include <cmath>

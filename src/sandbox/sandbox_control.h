@@ -12,7 +12,7 @@
 
 #include <string>
 
-#include "kafka/mock_cluster.h"
+#include "sandbox/mock_cluster.h"
 
 namespace driftd {
 

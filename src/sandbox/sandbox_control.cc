@@ -1,4 +1,4 @@
-#include "kafka/sandbox_control.h"
+#include "sandbox/sandbox_control.h"
 
 #include <charconv>
 #include <sstream>

@@ -1,4 +1,4 @@
-#include "kafka/output_ledger.h"
+#include "delivery/output_ledger.h"
 
 #include <librdkafka/rdkafkacpp.h>
 #include <simdjson.h>
