@@ -58,13 +58,14 @@ started=$SECONDS
 # src/http the request answering and the listen-address check the loader
 # uses (http_server.cc needs CMake's DRIFTD_VERSION).
 sources=(src/decode/*.cc src/util/*.cc src/config/*.cc src/engine/*.cc src/samples/*.cc src/window/*.cc src/decide/*.cc src/score/*.cc
-         src/http/http_answer.cc src/http/listen_address.cc detectors/*.cc)
+         src/http/http_answer.cc src/http/listen_address.cc detectors/*.cc tests/fuzz/boost_assert_handler.cc)
 packages=(simdjson yaml-cpp rdkafka++ eigen3)
 read -r -a package_cflags <<<"$(pkg-config --cflags "${packages[@]}")"
 read -r -a package_libs <<<"$(pkg-config --libs simdjson yaml-cpp rdkafka++)"
 # shellcheck disable=SC2054  # commas inside one flag
+# Boost's assertions stay on, through tests/fuzz/boost_assert_handler.cc.
 cxxflags=(-std=c++20 -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
-          -Iinclude -Isrc -Idetectors "${package_cflags[@]}")
+          -DBOOST_ENABLE_ASSERT_HANDLER -Iinclude -Isrc -Idetectors "${package_cflags[@]}")
 # detectors/ is only linked, for the registry's test names (no target fuzzes
 # the statistics; their unit tests run under ASan in `make test`): built
 # unoptimised and without coverage, it takes a third of the time it would.

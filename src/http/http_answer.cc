@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include <boost/asio/buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 
@@ -33,9 +34,29 @@ bool is_http_scheme(std::string_view scheme) {
 
 }  // namespace
 
-void limit_request(HttpRequestParser& parser) {
-  parser.header_limit(HttpServer::kMaxHeaderBytes);
-  parser.body_limit(HttpServer::kMaxBodyBytes);
+RequestReading::RequestReading() {
+  parser_.header_limit(HttpServer::kMaxHeaderBytes);
+  parser_.body_limit(HttpServer::kMaxBodyBytes);
+}
+
+beast::error_code RequestReading::parse(beast::flat_buffer& buffer) {
+  while (!parser_.is_done()) {
+    if (seen_ == buffer.size()) return http::error::need_more;
+    const std::size_t given = seen_ + 1;
+    beast::error_code ec;
+    const std::size_t taken = parser_.put(boost::asio::buffer(buffer.data().data(), given), ec);
+    buffer.consume(taken);
+    seen_ = given - taken;
+    if (ec && ec != http::error::need_more) return ec;
+  }
+  return {};
+}
+
+beast::error_code RequestReading::end_of_input() {
+  if (!parser_.got_some()) return http::error::end_of_stream;
+  beast::error_code ec;
+  parser_.put_eof(ec);  // partial_message: no request has a body that ends with the input
+  return ec;
 }
 
 std::optional<std::string_view> request_path(std::string_view target) {

@@ -104,11 +104,22 @@ class Session : public std::enable_shared_from_this<Session> {
   // One deadline for the whole request, so that dribbling bytes does not
   // keep the connection.
   void read_request() {
-    parser_.emplace();
-    limit_request(*parser_);
+    reading_.emplace();
     stream_.expires_after(HttpServer::kRequestTimeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+    parse_request();
+  }
+
+  void parse_request() {
+    if (server_->stopped) return close();
+    const beast::error_code ec = reading_->parse(buffer_);
+    if (ec != http::error::need_more) return on_read(ec);
+    stream_.async_read_some(buffer_.prepare(HttpServer::kMaxHeaderBytes),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
+                              self->buffer_.commit(bytes);
+                              if (ec == asio::error::eof) return self->on_read(self->reading_->end_of_input());
+                              if (ec) return self->close();
+                              self->parse_request();
+                            });
   }
 
   void on_read(beast::error_code ec) {
@@ -117,7 +128,7 @@ class Session : public std::enable_shared_from_this<Session> {
       std::optional<HttpReply> refusal = answer_unreadable(ec);
       return refusal ? write(std::move(*refusal)) : close();
     }
-    write(answer_request(parser_->get(), server_->router));
+    write(answer_request(reading_->request(), server_->router));
   }
 
   void write(HttpReply reply) {
@@ -154,7 +165,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<ServerState> server_;
   beast::flat_buffer buffer_;
   // Fresh for each request.
-  std::optional<HttpRequestParser> parser_;
+  std::optional<RequestReading> reading_;
   // Lives until written.
   HttpReply response_;
   std::array<char, 1024> discarded_;

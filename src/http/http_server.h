@@ -6,8 +6,9 @@
 // Only what a scraper or a probe needs: GET and HEAD (anything else: 405),
 // the path of an origin-form ("/metrics?q") or absolute-form
 // ("http://host/metrics?q") target without its query (any other target:
-// 400), requests of at most 8 KiB of header and 8 KiB of body (else 413;
-// malformed: 400), keep-alive. A routing function that throws, or answers
+// 400), requests of at most 8 KiB of request line, 8 KiB of fields and
+// 8 KiB of body, however TCP splits them (else 413; malformed: 400),
+// keep-alive. A routing function that throws, or answers
 // with a status outside 200-599, gives a 500; nothing throws out of the
 // event loop.
 //

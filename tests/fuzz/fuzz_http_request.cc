@@ -5,12 +5,12 @@
 //   mkdir -p /tmp/http_corpus  # new inputs go to the first directory, not the seeds
 //   ./fuzz_http_request -max_total_time=60 /tmp/http_corpus tests/fuzz/corpus/http_request
 // The input is what a client sends on one connection. It is read as the
-// server reads it (Beast's parser with the server's limits), request after
+// server reads it (driftd::RequestReading), request after
 // request while keep-alive holds, and each is answered as the server answers,
 // by a router that records what it is asked. All of it twice: the bytes
 // arriving at once, then one at a time (TCP splits them anywhere).
 // A crash, an exception, a sanitizer report or a broken rule is a finding:
-// - the two readings answer the same requests the same way;
+// - the two readings give the same answers byte for byte, refusals included;
 // - the router is asked only for GET and HEAD, with what request_path gives:
 //   a path that begins with '/', holds no '?' or '#', and is part of the
 //   target; other methods get 405 (with Allow), targets without a path 400;
@@ -135,11 +135,8 @@ void check_answer(const HttpRequest& request, const HttpReply& reply, const std:
 }
 
 // Reads `input` as one connection's bytes, `read_size` at most at a time,
-// and answers as the server does; gives the answers to the requests read
-// whole, in order. Not the refusal of what follows them: Beast reports some
-// malformed fields as soon as it sees them, others once their line is
-// whole, so input that ends inside such a line is refused by one reading
-// and only unfinished to the other.
+// and answers as the server does; gives all it answers, in order, the
+// refusal of bytes that are not a request included.
 std::string serve(std::string_view input, std::size_t read_size) {
   boost::asio::io_context io;
   beast::test::stream stream(io, beast::string_view(input.data(), input.size()));
@@ -148,10 +145,13 @@ std::string serve(std::string_view input, std::size_t read_size) {
   beast::flat_buffer buffer;
   std::string answers;
   for (;;) {
-    driftd::HttpRequestParser parser;
-    driftd::limit_request(parser);
-    beast::error_code ec;
-    http::read(stream, buffer, parser, ec);
+    driftd::RequestReading reading;
+    beast::error_code ec = reading.parse(buffer);
+    while (ec == http::error::need_more) {
+      beast::error_code read_error;
+      buffer.commit(stream.read_some(buffer.prepare(read_size), read_error));
+      ec = read_error == boost::asio::error::eof ? reading.end_of_input() : reading.parse(buffer);
+    }
     if (ec) {
       const std::optional<HttpReply> refusal = driftd::answer_unreadable(ec);
       if (ec == http::error::end_of_stream || ec == http::error::partial_message) {
@@ -160,10 +160,11 @@ std::string serve(std::string_view input, std::size_t read_size) {
         require(refusal && (refusal->result_int() == 413 || refusal->result_int() == 400));
         require(!refusal->keep_alive());
         require_reads_back(*refusal, false);
+        answers += wire(*refusal);
       }
       return answers;
     }
-    const HttpRequest& request = parser.get();
+    const HttpRequest& request = reading.request();
     std::optional<std::string> asked;
     const HttpReply reply = driftd::answer_request(request, [&](std::string_view path) {
       require(!asked);

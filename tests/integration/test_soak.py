@@ -9,7 +9,8 @@ then, every other round, all brokers go down for 10-16 s while driftd is
 still catching up (round trips of 200 ms slow it down). Meanwhile one
 thread scrapes /metrics, /healthz and /readyz twice a second and another
 holds 100 idle TCP connections to the HTTP port, re-opening those the
-server closes.
+server closes, from another address (127.0.0.2) than the probes, as an
+attacker's would be.
 
 Checked:
   1. driftd never exits, and /healthz always answers;
@@ -109,14 +110,15 @@ rss = []  # (monotonic time, KiB)
 
 
 def scrape(daemon):
+    begun = time.monotonic()
     while not stop.is_set():
         ready = health = None
         try:
             ready = daemon.get("/readyz")[0]
             health = daemon.get("/healthz")[0]
             daemon.get("/metrics")
-        except Exception:
-            pass
+        except Exception as e:
+            print(f"probe at +{time.monotonic() - begun:.1f} s: {e!r}", flush=True)
         observations.append((time.monotonic(), ready, health))
         try:
             with open(f"/proc/{daemon.process.pid}/status") as f:
@@ -128,13 +130,20 @@ def scrape(daemon):
         time.sleep(0.5)
 
 
+most_held = [0]  # the most idle connections held at once
+
+
 def hold_idle_connections(port, count=100):
     held = []
     while not stop.is_set():
         held = [s for s in held if s.fileno() >= 0]
+        most_held[0] = max(most_held[0], len(held))
         while len(held) < count and not stop.is_set():
             try:
-                held.append(socket.create_connection(("127.0.0.1", port), timeout=2))
+                # From another address than the probes, as an attacker would be: the
+                # server evicts the connections of the peer that holds the most.
+                held.append(socket.create_connection(("127.0.0.1", port), timeout=2,
+                                                     source_address=("127.0.0.2", 0)))
             except OSError:
                 break
         # The server closes idle connections: notice it, and open new ones.
@@ -191,6 +200,7 @@ try:
     for t in threads:
         t.join(timeout=10)
 
+    check(most_held[0] == 100, f"{most_held[0]} idle connections held at once (the server takes 64)")
     check(all(h == 200 for _, _, h in observations),
           f"/healthz answered 200 to all {len(observations)} probes, with 100 idle connections held")
     for down, up in outages:
