@@ -6,6 +6,7 @@
 // InvalidReason, counted by reason and dead-lettered by the caller.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -41,6 +42,9 @@ enum class InvalidReason : std::uint8_t {
   non_finite,      // a number that is NaN, infinite or out of double range
   bad_timestamp,   // ts neither epoch milliseconds nor an RFC 3339 string
 };
+// The number of InvalidReason values, `none` among them: the size of an
+// array indexed by reason. A new reason goes last, before this line.
+inline constexpr std::size_t kInvalidReasons = std::size_t(InvalidReason::bad_timestamp) + 1;
 
 // The label value of driftd_events_invalid_total{reason}: "too_large", ...
 std::string_view reason_name(InvalidReason reason);

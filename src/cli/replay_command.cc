@@ -1,16 +1,17 @@
 // `driftd replay`: the streaming pipeline over a file of events, alerts and
 // retrain triggers as JSON Lines on stdout, a summary on stderr. The same
 // file and configuration always give the same bytes.
-#include <cerrno>
+#include <chrono>
+#include <cstdint>
 #include <cstdio>
-#include <cstring>
 #include <iostream>
-#include <stdexcept>
 #include <string_view>
 
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "decode/line_reader.h"
+#include "delivery/json_lines_sink.h"
+#include "delivery/output_sink.h"
 #include "driftd/config.h"
 #include "driftd/error.h"
 #include "engine/pipeline.h"
@@ -18,24 +19,15 @@
 namespace driftd {
 namespace {
 
-class JsonLinesSink final : public PipelineSink {
+// The pipeline's outputs, as they come, to `outputs`.
+class ToOutputs final : public PipelineSink {
  public:
-  void on_evaluation(const EvaluationReport& report) override {
-    for (const Alert& alert : report.output.alerts) out_.append(alert_json(alert)).push_back('\n');
-    if (report.output.retrain) out_.append(retrain_json(*report.output.retrain)).push_back('\n');
-    if (out_.size() > (1 << 16)) flush();
-  }
-  // A write that fails (a full disk, a closed pipe) stops the replay at
-  // once rather than after the whole input (exit 3).
-  void flush() {
-    if (std::fwrite(out_.data(), 1, out_.size(), stdout) != out_.size()) {
-      throw std::runtime_error(std::string("cannot write to standard output: ") + std::strerror(errno));
-    }
-    out_.clear();
-  }
+  explicit ToOutputs(OutputSink& outputs) : outputs_(outputs) {}
+  void on_invalid(const MessageSource& message, InvalidReason reason) override { outputs_.dead_letter(message, reason); }
+  void on_evaluation(const EvaluationReport& report) override { publish(report.output, outputs_); }
 
  private:
-  std::string out_;
+  OutputSink& outputs_;
 };
 
 }  // namespace
@@ -61,16 +53,20 @@ int replay_command(const std::vector<std::string>& args) {
   LineReader input(input_path, config.input.max_bytes + 1);
   Pipeline pipeline(config);
 
-  JsonLinesSink sink;
+  JsonLinesSink standard_output(stdout);
+  OutputFanOut outputs;
+  outputs.add(standard_output);
+  ToOutputs sink(outputs);
   TextLine line;
   while (input.next(line)) {
     std::string_view event = line.text;
     if (!line.cut && event.ends_with('\r')) event.remove_suffix(1);
     if (event.empty()) continue;
     // A file has no broker timestamp: an event without ts gets time 0.
-    pipeline.process(event, 0, sink);
+    const MessageSource message{.payload = event, .topic = input_path, .offset = std::int64_t(line.number)};
+    pipeline.process(message, 0, sink);
   }
-  sink.flush();
+  outputs.flush(std::chrono::milliseconds::zero());
 
   const PipelineCounters& counters = pipeline.counters();
   std::uint64_t invalid = 0;

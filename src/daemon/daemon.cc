@@ -40,8 +40,10 @@ Daemon::Daemon(const Config& config, Metrics& metrics, StatusBoard& status, cons
       pipeline_(config),
       producer_(config.kafka),
       connected_(wait_for_broker()),
+      kafka_outputs_(config.kafka, producer_, ledger_, metrics),
       consumer_(config.kafka, *this) {
   producer_.stop_waiting_on(stop_);
+  outputs_.add(kafka_outputs_);
   reported_.consumed.assign(config.models.size(), 0);
   reported_.late.assign(config.models.size(), 0);
   last_evaluation_.resize(config.models.size());
@@ -147,11 +149,12 @@ void Daemon::process(RdKafka::Message& message) {
   }
   const Pipeline::Mode mode = raw.offset < last_position_->replay_until ? Pipeline::Mode::replay
                                                                          : Pipeline::Mode::live;
-  current_ = &message;
-  const std::size_t model = pipeline_.process(
-      std::string_view(static_cast<const char*>(raw.payload), raw.len), broker_timestamp(raw),
-      *this, mode);
-  current_ = nullptr;
+  MessageSource source{.payload = std::string_view(static_cast<const char*>(raw.payload), raw.len),
+                       .topic = last_id_.topic,
+                       .partition = raw.partition,
+                       .offset = raw.offset};
+  if (raw.key != nullptr) source.key = std::string_view(static_cast<const char*>(raw.key), raw.key_len);
+  const std::size_t model = pipeline_.process(source, broker_timestamp(raw), *this, mode);
   if (model != Pipeline::kNoModel && model_run_[model] != run_) {
     model_run_[model] = run_;
     model_partition_[model] = last_id_;
@@ -159,32 +162,13 @@ void Daemon::process(RdKafka::Message& message) {
   last_position_->next = raw.offset + 1;
 }
 
-void Daemon::on_invalid(std::string_view /*message*/, InvalidReason reason) {
+void Daemon::on_invalid(const MessageSource& message, InvalidReason reason) {
   metrics_.add_invalid(reason);
-  if (config_.kafka.dead_letter_topic.empty() || current_ == nullptr) return;
-  std::string id = OutputLedger::dead_letter_id(current_->topic_name(), current_->partition(), current_->offset());
-  if (ledger_.contains(id)) {
-    metrics_.add_duplicates_suppressed(1);
-    return;
-  }
-  if (producer_.dead_letter(config_.kafka.dead_letter_topic, *current_, reason)) metrics_.add_dead_lettered(1);
-  ledger_.remember(std::move(id));
+  outputs_.dead_letter(message, reason);
 }
 
 void Daemon::on_evaluation(const EvaluationReport& report) {
-  const std::string& model = report.schema->id;
-  const auto publish = [&](const std::string& topic, const std::string& id, const std::string& json) {
-    if (ledger_.contains(id)) {
-      metrics_.add_duplicates_suppressed(1);
-      return;
-    }
-    producer_.send(topic, model, json);
-    ledger_.remember(id);
-  };
-  for (const Alert& alert : report.output.alerts) publish(config_.kafka.alert_topic, alert.alert_id, alert_json(alert));
-  if (const auto& trigger = report.output.retrain) {
-    publish(config_.kafka.retrain_topic, trigger->trigger_id, retrain_json(*trigger));
-  }
+  publish(report.output, outputs_);
   metrics_.record(report);
   last_evaluation_[report.model] = LastEvaluation{report.window, report.decision.drift, report.decision.drifted_share};
   if (observer_) observer_(report);
@@ -203,14 +187,14 @@ void Daemon::checkpoint(std::chrono::milliseconds wait, Commit commit) {
     }
     ++transactions_;
   } else {
-    switch (producer_.flush(wait)) {
-      case OutputProducer::Flush::delivered:
+    switch (outputs_.flush(wait)) {
+      case OutputSink::Flush::delivered:
         break;
-      case OutputProducer::Flush::pending:
+      case OutputSink::Flush::pending:
         // The brokers are slow or away: commit at a later checkpoint.
         std::cerr << "driftd: " << producer_.last_error() << "; offsets not committed yet\n";
         return;
-      case OutputProducer::Flush::failed:
+      case OutputSink::Flush::failed:
         metrics_.add_delivery_errors(1);
         throw std::runtime_error("alerts could not be delivered (" + producer_.last_error() +
                                  "); stopping without committing their events, which a restart reads again");

@@ -24,7 +24,9 @@
 #include "daemon/status_board.h"
 #include "driftd/config.h"
 #include "kafka/event_consumer.h"
+#include "delivery/kafka_output_sink.h"
 #include "delivery/output_ledger.h"
+#include "delivery/output_sink.h"
 #include "kafka/output_producer.h"
 #include "metrics/metrics.h"
 #include "engine/pipeline.h"
@@ -72,7 +74,7 @@ class Daemon final : private PartitionListener, private PipelineSink {
   void on_assigned(const std::vector<PartitionOffset>& partitions) override;
   void on_revoking(const std::vector<PartitionId>& partitions, bool lost) override;
   void on_committed(const std::vector<PartitionOffset>& offsets) override;
-  void on_invalid(std::string_view message, InvalidReason reason) override;
+  void on_invalid(const MessageSource& message, InvalidReason reason) override;
   void on_evaluation(const EvaluationReport& report) override;
 
   const Config& config_;
@@ -94,12 +96,13 @@ class Daemon final : private PartitionListener, private PipelineSink {
   bool assigned_ = false;                      // the group has given us an assignment
   bool ledger_stale_ = true;                   // partitions moved in: read the output topics again
   OutputLedger ledger_;
+  KafkaOutputSink kafka_outputs_;
+  OutputFanOut outputs_;                       // where alerts, triggers and dead letters go: Kafka
   std::vector<std::optional<PartitionId>> model_partition_;  // where each model's events come from
   std::vector<std::uint64_t> model_run_;       // per model: the run of last_id_ its partition was recorded in
   bool broker_ok_ = true;
   std::uint64_t transactions_ = 0;             // exactly_once: transactions committed
   std::string failure_;                        // a fatal error met inside a librdkafka callback
-  const RdKafka::Message* current_ = nullptr;  // the message being processed, for dead letters
   // Messages come in runs from one partition: what the current run's
   // messages share, so that a message costs no topic-name comparison.
   Position* last_position_ = nullptr;

@@ -17,11 +17,11 @@ Pipeline::Pipeline(const Config& config)
   counters_.late.assign(config.models.size(), 0);
 }
 
-std::size_t Pipeline::process(std::string_view message, std::int64_t fallback_ts_ms, PipelineSink& sink,
+std::size_t Pipeline::process(const MessageSource& message, std::int64_t fallback_ts_ms, PipelineSink& sink,
                               Mode mode) {
   const bool live = mode == Mode::live;
   ++(live ? counters_.messages : counters_.replayed);
-  const InvalidReason reason = decoder_.decode(message, fallback_ts_ms, event_);
+  const InvalidReason reason = decoder_.decode(message.payload, fallback_ts_ms, event_);
   if (reason != InvalidReason::none) {
     if (live) {
       ++counters_.invalid[std::size_t(reason)];

@@ -13,6 +13,7 @@
 
 #include "decode/event_decoder.h"
 #include "driftd/config.h"
+#include "driftd/message_source.h"
 #include "engine/model_monitor.h"
 
 namespace driftd {
@@ -21,14 +22,14 @@ namespace driftd {
 class PipelineSink {
  public:
   virtual ~PipelineSink() = default;
-  virtual void on_invalid(std::string_view /*message*/, InvalidReason /*reason*/) {}
+  virtual void on_invalid(const MessageSource& /*message*/, InvalidReason /*reason*/) {}
   virtual void on_evaluation(const EvaluationReport& /*report*/) {}
 };
 
 struct PipelineCounters {
   std::uint64_t messages = 0;              // live messages, valid or not
   std::uint64_t replayed = 0;              // messages re-read to rebuild state (not in the counts below)
-  std::array<std::uint64_t, 8> invalid{};  // by InvalidReason
+  std::array<std::uint64_t, kInvalidReasons> invalid{};  // by InvalidReason
   std::vector<std::uint64_t> consumed;     // valid events, per model
   std::vector<std::uint64_t> late;         // dropped by time windows, per model
   std::uint64_t evaluations = 0;
@@ -51,8 +52,13 @@ class Pipeline {
   // Decodes and processes one message; `fallback_ts_ms` is the event time
   // for an event without one. Returns the model it went to, or kNoModel for
   // an invalid message.
-  std::size_t process(std::string_view message, std::int64_t fallback_ts_ms, PipelineSink& sink,
+  std::size_t process(const MessageSource& message, std::int64_t fallback_ts_ms, PipelineSink& sink,
                       Mode mode = Mode::live);
+  // The same for a message from nowhere in particular (tests, benchmarks).
+  std::size_t process(std::string_view payload, std::int64_t fallback_ts_ms, PipelineSink& sink,
+                      Mode mode = Mode::live) {
+    return process(MessageSource{.payload = payload}, fallback_ts_ms, sink, mode);
+  }
   static constexpr std::size_t kNoModel = static_cast<std::size_t>(-1);
 
   // Forgets everything model `model` has seen: its window, a from_stream

@@ -97,18 +97,18 @@ void OutputProducer::send(const std::string& topic, std::string_view key, std::s
   if (err != RdKafka::ERR_NO_ERROR) throw std::runtime_error("kafka produce to " + topic + ": " + RdKafka::err2str(err));
 }
 
-bool OutputProducer::dead_letter(const std::string& topic, const RdKafka::Message& source, InvalidReason reason) {
-  const std::string coordinates = source.topic_name() + "/" + std::to_string(source.partition()) + "@" +
-                                  std::to_string(source.offset());
+bool OutputProducer::dead_letter(const std::string& topic, const MessageSource& source, InvalidReason reason) {
+  const std::string source_topic(source.topic);
+  const std::string coordinates = source_topic + "/" + std::to_string(source.partition) + "@" +
+                                  std::to_string(source.offset);
   RdKafka::Headers* headers = RdKafka::Headers::create();
   const std::string_view why = reason_name(reason);
   headers->add("driftd-error", why.data(), why.size());
-  headers->add("driftd-source-topic", source.topic_name());
-  headers->add("driftd-source-partition", std::to_string(source.partition()));
-  headers->add("driftd-source-offset", std::to_string(source.offset()));
-  const std::string* source_key = source.key();
-  std::string_view key = source_key ? std::string_view(*source_key) : std::string_view();
-  std::string_view value(static_cast<const char*>(source.payload()), source.len());
+  headers->add("driftd-source-topic", source_topic);
+  headers->add("driftd-source-partition", std::to_string(source.partition));
+  headers->add("driftd-source-offset", std::to_string(source.offset));
+  std::string_view key = source.key.value_or(std::string_view());
+  std::string_view value = source.payload;
   // Cut to what the producer accepts: the key to a quarter of the room, the
   // value to the rest. The original stays on the input topic at the
   // coordinates the headers name.
@@ -121,7 +121,7 @@ bool OutputProducer::dead_letter(const std::string& topic, const RdKafka::Messag
     headers->add("driftd-truncated", std::to_string(value.size()));
     value = value.substr(0, room - key.size());
     ++dead_letters_truncated_;
-    std::cerr << "driftd: dead letter of " << coordinates << " cut from " << source.len() << " to " << value.size()
+    std::cerr << "driftd: dead letter of " << coordinates << " cut from " << source.payload.size() << " to " << value.size()
               << " bytes (the producer's message.max.bytes is " << max_message_bytes_ << ")\n";
   }
   const RdKafka::ErrorCode err = produce(topic, key, value, headers, &dead_letter_kind);

@@ -24,6 +24,7 @@
 
 #include "driftd/config.h"
 #include "driftd/event.h"
+#include "driftd/message_source.h"
 #include "kafka/partition.h"
 
 namespace driftd {
@@ -43,7 +44,7 @@ class OutputProducer {
   // message.max.bytes; else its first bytes, with a `driftd-truncated`
   // header holding the original length. One that still cannot be queued
   // is counted in dead_letters_failed(); returns whether it was queued.
-  bool dead_letter(const std::string& topic, const RdKafka::Message& source, InvalidReason reason);
+  bool dead_letter(const std::string& topic, const MessageSource& source, InvalidReason reason);
 
   // The waits for queue room give up when this becomes true.
   void stop_waiting_on(const std::atomic<bool>& stop) { stop_ = &stop; }

@@ -19,11 +19,6 @@ using prometheus::Family;
 using prometheus::Gauge;
 using prometheus::Histogram;
 
-constexpr InvalidReason kInvalidReasons[] = {
-    InvalidReason::too_large,  InvalidReason::not_json,   InvalidReason::not_object,    InvalidReason::unknown_model,
-    InvalidReason::wrong_type, InvalidReason::non_finite, InvalidReason::bad_timestamp,
-};
-
 // From a cheap categorical test (~10 µs) to an MMD over thousands of points (seconds).
 const Histogram::BucketBoundaries kEvaluationBuckets = {
     1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
@@ -87,9 +82,9 @@ Metrics::Metrics(const std::vector<ModelSchema>& schemas, const Config& config)
   auto& invalid = counter("driftd_events_invalid_total",
                           "Messages that were not valid events, by reason; they are skipped (and dead-lettered when "
                           "configured).");
-  invalid_.assign(std::size(kInvalidReasons) + 1, nullptr);
-  for (const InvalidReason reason : kInvalidReasons) {
-    invalid_[static_cast<std::size_t>(reason)] = &invalid.Add({{"reason", std::string(reason_name(reason))}});
+  invalid_.assign(kInvalidReasons, nullptr);
+  for (std::size_t r = 1; r < kInvalidReasons; ++r) {  // every reason but none
+    invalid_[r] = &invalid.Add({{"reason", std::string(reason_name(InvalidReason(r)))}});
   }
   dead_lettered_ = &counter("driftd_dead_lettered_total", "Invalid messages copied to the dead-letter topic.").Add({});
   dead_letters_truncated_ = &counter("driftd_dead_letters_truncated_total",

@@ -36,7 +36,7 @@ std::string numbered(const char* prefix, int i) {
 }
 
 struct Recorder final : driftd::PipelineSink {
-  void on_invalid(std::string_view, InvalidReason) override { ++invalid; }
+  void on_invalid(const driftd::MessageSource&, InvalidReason) override { ++invalid; }
   void on_evaluation(const EvaluationReport&) override { ++evaluations; }
   int invalid = 0;
   int evaluations = 0;

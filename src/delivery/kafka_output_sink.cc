@@ -1,0 +1,46 @@
+#include "delivery/kafka_output_sink.h"
+
+namespace driftd {
+
+void KafkaOutputSink::alert(const Alert& alert) {
+  publish(kafka_.alert_topic, alert.model_id, alert.alert_id, alert_json(alert));
+}
+
+void KafkaOutputSink::retrain_trigger(const RetrainTrigger& trigger) {
+  publish(kafka_.retrain_topic, trigger.model_id, trigger.trigger_id, retrain_json(trigger));
+}
+
+void KafkaOutputSink::publish(const std::string& topic, const std::string& model, const std::string& id,
+                              const std::string& json) {
+  if (ledger_.contains(id)) {
+    metrics_.add_duplicates_suppressed(1);
+    return;
+  }
+  producer_.send(topic, model, json);
+  ledger_.remember(id);
+}
+
+void KafkaOutputSink::dead_letter(const MessageSource& source, InvalidReason reason) {
+  if (kafka_.dead_letter_topic.empty()) return;
+  std::string id = OutputLedger::dead_letter_id(source.topic, source.partition, source.offset);
+  if (ledger_.contains(id)) {
+    metrics_.add_duplicates_suppressed(1);
+    return;
+  }
+  if (producer_.dead_letter(kafka_.dead_letter_topic, source, reason)) metrics_.add_dead_lettered(1);
+  ledger_.remember(std::move(id));
+}
+
+OutputSink::Flush KafkaOutputSink::flush(std::chrono::milliseconds timeout) {
+  switch (producer_.flush(timeout)) {
+    case OutputProducer::Flush::delivered:
+      return Flush::delivered;
+    case OutputProducer::Flush::pending:
+      return Flush::pending;
+    case OutputProducer::Flush::failed:
+      break;
+  }
+  return Flush::failed;
+}
+
+}  // namespace driftd
