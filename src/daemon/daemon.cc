@@ -6,7 +6,6 @@
 
 #include <librdkafka/rdkafka.h>
 
-#include "util/json_text.h"
 
 namespace driftd {
 namespace {
@@ -40,6 +39,7 @@ Daemon::Daemon(const Config& config, Metrics& metrics, StatusBoard& status, cons
       pipeline_(config),
       producer_(config.kafka),
       connected_(wait_for_broker()),
+      partitions_(config.models.size()),
       kafka_outputs_(config.kafka, producer_, ledger_, metrics),
       consumer_(config.kafka, *this) {
   producer_.stop_waiting_on(stop_);
@@ -47,8 +47,6 @@ Daemon::Daemon(const Config& config, Metrics& metrics, StatusBoard& status, cons
   reported_.consumed.assign(config.models.size(), 0);
   reported_.late.assign(config.models.size(), 0);
   last_evaluation_.resize(config.models.size());
-  model_partition_.resize(config.models.size());
-  model_run_.resize(config.models.size(), 0);
   reported_overflowed_.assign(config.models.size(), 0);
 }
 
@@ -74,7 +72,7 @@ bool Daemon::run() {
     while (!stop_.load()) {
       const auto batch = consumer_.poll_batch(config_.kafka.batch_size, kPollWait);
       if (!failure_.empty()) throw std::runtime_error(failure_);
-      if (ledger_stale_ && assigned_ && !load_ledger()) break;
+      if (ledger_stale_ && partitions_.assigned() && !load_ledger()) break;
       for (const auto& message : batch) process(*message);
       producer_.poll();
       const auto now = Clock::now();
@@ -114,7 +112,7 @@ bool Daemon::load_ledger() {
 }
 
 bool Daemon::shut_down() {
-  status_.publish(status_json({}, false), false);
+  status_.publish(status_json(status_facts({}, false)), false);
   metrics_.set_ready(false);
   // Asked afresh: the last status may be older than the outage.
   broker_ok_ = producer_.reachable(std::chrono::milliseconds(500));
@@ -134,32 +132,22 @@ void Daemon::process(RdKafka::Message& message) {
   // librdkafka's C message: the C++ accessors are virtual calls, and
   // topic_name() builds a std::string per message.
   const rd_kafka_message_t& raw = *static_cast<const rd_kafka_message_t*>(message.c_ptr());
-  if (last_position_ == nullptr || last_id_.partition != raw.partition || last_topic_ != raw.rkt) {
-    last_id_ = {message.topic_name(), raw.partition};
-    last_topic_ = raw.rkt;
-    ++run_;
-    const auto owned = positions_.find(last_id_);
-    // Taken before a revocation that came in the same batch: its new owner
-    // processes it, and we must not.
-    if (owned == positions_.end()) {
-      last_position_ = nullptr;
-      return;
-    }
-    last_position_ = &owned->second;
+  if (run_position_ == nullptr || run_partition_ != raw.partition || run_topic_ != raw.rkt) {
+    run_topic_ = raw.rkt;
+    run_partition_ = raw.partition;
+    run_position_ = partitions_.begin_run({message.topic_name(), raw.partition});
+    if (run_position_ == nullptr) return;
   }
-  const Pipeline::Mode mode = raw.offset < last_position_->replay_until ? Pipeline::Mode::replay
-                                                                         : Pipeline::Mode::live;
+  const Pipeline::Mode mode = raw.offset < run_position_->replay_until ? Pipeline::Mode::replay
+                                                                        : Pipeline::Mode::live;
   MessageSource source{.payload = std::string_view(static_cast<const char*>(raw.payload), raw.len),
-                       .topic = last_id_.topic,
+                       .topic = partitions_.run_partition().topic,
                        .partition = raw.partition,
                        .offset = raw.offset};
   if (raw.key != nullptr) source.key = std::string_view(static_cast<const char*>(raw.key), raw.key_len);
   const std::size_t model = pipeline_.process(source, broker_timestamp(raw), *this, mode);
-  if (model != Pipeline::kNoModel && model_run_[model] != run_) {
-    model_run_[model] = run_;
-    model_partition_[model] = last_id_;
-  }
-  last_position_->next = raw.offset + 1;
+  if (model != Pipeline::kNoModel) partitions_.saw_model(model);
+  run_position_->next = raw.offset + 1;
 }
 
 void Daemon::on_invalid(const MessageSource& message, InvalidReason reason) {
@@ -175,10 +163,7 @@ void Daemon::on_evaluation(const EvaluationReport& report) {
 }
 
 void Daemon::checkpoint(std::chrono::milliseconds wait, Commit commit) {
-  std::vector<PartitionOffset> offsets;
-  for (const auto& [id, position] : positions_) {
-    if (position.next > position.committed) offsets.push_back({id, position.next});
-  }
+  const std::vector<PartitionOffset> offsets = partitions_.uncommitted();
   if (producer_.transactional()) {
     // Outputs and offsets commit together, or neither does.
     if (producer_.commit_transaction(offsets, *consumer_.group_metadata(), wait) != OutputProducer::Flush::delivered) {
@@ -214,27 +199,16 @@ void Daemon::checkpoint(std::chrono::milliseconds wait, Commit commit) {
   on_committed(offsets);
 }
 
-void Daemon::on_committed(const std::vector<PartitionOffset>& offsets) {
-  for (const PartitionOffset& o : offsets) {
-    auto it = positions_.find(o.id);
-    if (it != positions_.end()) it->second.committed = std::max(it->second.committed, o.offset);
-  }
-}
+void Daemon::on_committed(const std::vector<PartitionOffset>& offsets) { partitions_.committed(offsets); }
 
 void Daemon::on_assigned(const std::vector<PartitionOffset>& partitions) {
-  assigned_ = true;
   ledger_stale_ = true;
-  last_position_ = nullptr;
-  for (const PartitionOffset& p : partitions) {
-    positions_[p.id] = Position{.next = -1, .committed = p.offset, .replay_until = p.offset};
-    // Its models are rebuilt from the partition's start: forget what they had.
-    for (std::size_t m = 0; m < model_partition_.size(); ++m) {
-      if (model_partition_[m] == p.id) {
-        pipeline_.reset_model(m);
-        reported_overflowed_[m] = 0;
-        last_evaluation_[m].reset();
-      }
-    }
+  run_position_ = nullptr;
+  // Their models are rebuilt from the partitions' start: forget what they had.
+  for (const std::size_t m : partitions_.assign(partitions)) {
+    pipeline_.reset_model(m);
+    reported_overflowed_[m] = 0;
+    last_evaluation_[m].reset();
   }
 }
 
@@ -248,17 +222,9 @@ void Daemon::on_revoking(const std::vector<PartitionId>& partitions, bool lost) 
   } catch (const std::exception& e) {
     failure_ = e.what();
   }
-  last_position_ = nullptr;
-  for (const PartitionId& id : partitions) {
-    positions_.erase(id);
-    metrics_.remove_consumer_lag(id.topic, id.partition);
-  }
-}
-
-std::vector<PartitionOffset> Daemon::positions() const {
-  std::vector<PartitionOffset> out;
-  for (const auto& [id, position] : positions_) out.push_back({id, position.next});
-  return out;
+  run_position_ = nullptr;
+  partitions_.revoke(partitions);
+  for (const PartitionId& id : partitions) metrics_.remove_consumer_lag(id.topic, id.partition);
 }
 
 void Daemon::refresh_status() {
@@ -279,18 +245,27 @@ void Daemon::refresh_status() {
   reported_ = counters;
   report_output_counters();
 
-  const std::vector<PartitionLag> lags = consumer_.lag(positions());
+  const std::vector<PartitionLag> lags = consumer_.lag(partitions_.positions());
   std::int64_t total_lag = 0;
   for (const PartitionLag& l : lags) {
     metrics_.set_consumer_lag(l.id.topic, l.id.partition, l.lag);
     total_lag += l.lag;
   }
-  const bool replaying = std::any_of(positions_.begin(), positions_.end(),
-                                     [](const auto& entry) { return entry.second.replaying(); });
-  const bool ready = assigned_ && !ledger_stale_ && broker_ok_ && !replaying &&
+  const bool ready = partitions_.assigned() && !ledger_stale_ && broker_ok_ && !partitions_.replaying() &&
                      std::uint64_t(total_lag) <= config_.http.ready_max_lag;
   metrics_.set_ready(ready);
-  status_.publish(status_json(lags, ready), ready);
+  status_.publish(status_json(status_facts(lags, ready)), ready);
+}
+
+StatusFacts Daemon::status_facts(const std::vector<PartitionLag>& lags, bool ready) const {
+  return {.ready = ready,
+          .broker_reachable = broker_ok_,
+          .transactions = transactions_,
+          .fetch_wakes = consumer_.fetch_wakes(),
+          .pipeline = pipeline_,
+          .last_evaluations = last_evaluation_,
+          .partitions = partitions_.partitions(),
+          .lags = lags};
 }
 
 void Daemon::report_output_counters() {
@@ -298,71 +273,6 @@ void Daemon::report_output_counters() {
   reported_truncated_ = producer_.dead_letters_truncated();
   metrics_.add_dead_letters_failed(producer_.dead_letters_failed() - reported_dead_letters_failed_);
   reported_dead_letters_failed_ = producer_.dead_letters_failed();
-}
-
-std::string Daemon::status_json(const std::vector<PartitionLag>& lags, bool ready) const {
-  const PipelineCounters& counters = pipeline_.counters();
-  std::string out = "{\"version\":";
-  append_json_string(out, DRIFTD_VERSION);
-  out += ",\"ready\":";
-  out += ready ? "true" : "false";
-  out += ",\"broker_reachable\":";
-  out += broker_ok_ ? "true" : "false";
-  out += ",\"messages\":" + std::to_string(counters.messages);
-  out += ",\"replayed\":" + std::to_string(counters.replayed);
-  out += ",\"transactions\":" + std::to_string(transactions_);
-  out += ",\"fetch_wakes\":" + std::to_string(consumer_.fetch_wakes());
-  std::uint64_t invalid = 0;
-  for (const auto n : counters.invalid) invalid += n;
-  out += ",\"invalid\":" + std::to_string(invalid);
-  out += ",\"evaluations\":" + std::to_string(counters.evaluations);
-  out += ",\"alerts\":" + std::to_string(counters.alerts);
-  out += ",\"retrain_triggers\":" + std::to_string(counters.retrain_triggers);
-  out += ",\"models\":[";
-  for (std::size_t m = 0; m < pipeline_.schemas().size(); ++m) {
-    const ModelMonitor& monitor = pipeline_.monitor(m);
-    if (m > 0) out += ',';
-    out += "{\"id\":";
-    append_json_string(out, pipeline_.schemas()[m].id);
-    out += ",\"events\":" + std::to_string(counters.consumed[m]);
-    out += ",\"late\":" + std::to_string(counters.late[m]);
-    out += ",\"window_events\":" + std::to_string(monitor.window_events());
-    out += ",\"overflowed\":" + std::to_string(monitor.overflowed());
-    out += ",\"reference_ready\":";
-    out += monitor.reference_ready() ? "true" : "false";
-    out += ",\"last_evaluation\":";
-    if (const auto& last = last_evaluation_[m]) {
-      out += "{\"window_count\":" + std::to_string(last->window.count);
-      out += ",\"start_ts\":" + std::to_string(last->window.start_ts);
-      out += ",\"end_ts\":" + std::to_string(last->window.end_ts);
-      out += ",\"drift\":";
-      out += last->drift ? "true" : "false";
-      out += ",\"drifted_share\":";
-      append_json_number(out, last->drifted_share);
-      out += '}';
-    } else {
-      out += "null";
-    }
-    out += '}';
-  }
-  // Every partition we own, with its lag once librdkafka knows the high watermark.
-  out += "],\"partitions\":[";
-  bool first = true;
-  for (const auto& [id, position] : positions_) {
-    if (!first) out += ',';
-    first = false;
-    out += "{\"topic\":";
-    append_json_string(out, id.topic);
-    out += ",\"partition\":" + std::to_string(id.partition);
-    out += ",\"position\":" + std::to_string(position.next);
-    out += ",\"committed\":" + std::to_string(position.committed);
-    out += ",\"replaying\":";
-    out += position.replaying() ? "true" : "false";
-    const auto lag = std::find_if(lags.begin(), lags.end(), [&](const PartitionLag& l) { return l.id == id; });
-    out += ",\"lag\":" + (lag == lags.end() ? std::string("null") : std::to_string(lag->lag)) + '}';
-  }
-  out += "]}";
-  return out;
 }
 
 }  // namespace driftd

@@ -21,7 +21,9 @@
 #include <map>
 #include <optional>
 
+#include "daemon/partition_tracker.h"
 #include "daemon/status_board.h"
+#include "daemon/status_report.h"
 #include "driftd/config.h"
 #include "kafka/event_consumer.h"
 #include "delivery/kafka_output_sink.h"
@@ -68,8 +70,7 @@ class Daemon final : private PartitionListener, private PipelineSink {
   bool shut_down();
   void report_output_counters();
   void refresh_status();
-  std::vector<PartitionOffset> positions() const;
-  std::string status_json(const std::vector<PartitionLag>& lags, bool ready) const;
+  StatusFacts status_facts(const std::vector<PartitionLag>& lags, bool ready) const;
 
   void on_assigned(const std::vector<PartitionOffset>& partitions) override;
   void on_revoking(const std::vector<PartitionId>& partitions, bool lost) override;
@@ -86,34 +87,19 @@ class Daemon final : private PartitionListener, private PipelineSink {
   bool connected_;  // a broker answered before the consumer joined (false: stopped while waiting)
   std::function<void(const EvaluationReport&)> observer_;
 
-  struct Position {
-    std::int64_t next = -1;          // one past the last processed message; -1: none yet
-    std::int64_t committed = -1;     // what the group has stored
-    std::int64_t replay_until = -1;  // messages before this offset are replayed
-    bool replaying() const { return next < replay_until; }
-  };
-  std::map<PartitionId, Position> positions_;  // the partitions assigned to us
-  bool assigned_ = false;                      // the group has given us an assignment
+  PartitionTracker partitions_;
   bool ledger_stale_ = true;                   // partitions moved in: read the output topics again
   OutputLedger ledger_;
   KafkaOutputSink kafka_outputs_;
   OutputFanOut outputs_;                       // where alerts, triggers and dead letters go: Kafka
-  std::vector<std::optional<PartitionId>> model_partition_;  // where each model's events come from
-  std::vector<std::uint64_t> model_run_;       // per model: the run of last_id_ its partition was recorded in
   bool broker_ok_ = true;
   std::uint64_t transactions_ = 0;             // exactly_once: transactions committed
   std::string failure_;                        // a fatal error met inside a librdkafka callback
-  // Messages come in runs from one partition: what the current run's
-  // messages share, so that a message costs no topic-name comparison.
-  Position* last_position_ = nullptr;
-  PartitionId last_id_;
-  const void* last_topic_ = nullptr;           // librdkafka's topic handle of the run
-  std::uint64_t run_ = 0;                      // counts runs
-  struct LastEvaluation {
-    WindowInfo window;
-    bool drift = false;
-    double drifted_share = 0.0;
-  };
+  // Messages come in runs from one partition: what identifies the current
+  // run's partition without a topic-name comparison, and its position.
+  const void* run_topic_ = nullptr;            // librdkafka's topic handle
+  std::int32_t run_partition_ = -1;
+  PartitionTracker::Position* run_position_ = nullptr;
   std::vector<std::optional<LastEvaluation>> last_evaluation_;  // per model
   PipelineCounters reported_;                  // counters already added to the metrics
   std::vector<std::uint64_t> reported_overflowed_;  // per model, likewise

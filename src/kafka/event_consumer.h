@@ -20,11 +20,6 @@
 
 namespace driftd {
 
-struct PartitionLag {
-  PartitionId id;
-  std::int64_t lag = 0;  // messages in the partition after the given position
-};
-
 // Told about partitions moving, from inside EventConsumer::poll_batch().
 class PartitionListener {
  public:
