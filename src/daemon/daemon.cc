@@ -40,14 +40,12 @@ Daemon::Daemon(const Config& config, Metrics& metrics, StatusBoard& status, cons
       producer_(config.kafka),
       connected_(wait_for_broker()),
       partitions_(config.models.size()),
-      kafka_outputs_(config.kafka, producer_, ledger_, metrics),
+      kafka_outputs_(config.kafka, producer_, ledger_),
+      metrics_feed_(metrics, config.models.size()),
       consumer_(config.kafka, *this) {
   producer_.stop_waiting_on(stop_);
   outputs_.add(kafka_outputs_);
-  reported_.consumed.assign(config.models.size(), 0);
-  reported_.late.assign(config.models.size(), 0);
   last_evaluation_.resize(config.models.size());
-  reported_overflowed_.assign(config.models.size(), 0);
 }
 
 bool Daemon::wait_for_broker() {
@@ -151,7 +149,6 @@ void Daemon::process(RdKafka::Message& message) {
 }
 
 void Daemon::on_invalid(const MessageSource& message, InvalidReason reason) {
-  metrics_.add_invalid(reason);
   outputs_.dead_letter(message, reason);
 }
 
@@ -207,7 +204,7 @@ void Daemon::on_assigned(const std::vector<PartitionOffset>& partitions) {
   // Their models are rebuilt from the partitions' start: forget what they had.
   for (const std::size_t m : partitions_.assign(partitions)) {
     pipeline_.reset_model(m);
-    reported_overflowed_[m] = 0;
+    metrics_feed_.monitor_reset(m);
     last_evaluation_[m].reset();
   }
 }
@@ -230,20 +227,10 @@ void Daemon::on_revoking(const std::vector<PartitionId>& partitions, bool lost) 
 void Daemon::refresh_status() {
   const PipelineCounters& counters = pipeline_.counters();
   // Consuming proves the broker is there; when idle, ask it.
-  const bool consumed = counters.messages + counters.replayed > reported_.messages + reported_.replayed;
-  broker_ok_ = consumed || producer_.reachable(std::chrono::milliseconds(500));
-
-  for (std::size_t m = 0; m < counters.consumed.size(); ++m) {
-    metrics_.add_consumed(m, counters.consumed[m] - reported_.consumed[m]);
-    metrics_.add_late(m, counters.late[m] - reported_.late[m]);
-    metrics_.set_window_events(m, pipeline_.monitor(m).window_events());
-    const std::uint64_t overflowed = pipeline_.monitor(m).overflowed();
-    metrics_.add_overflowed(m, overflowed - std::min(overflowed, reported_overflowed_[m]));
-    reported_overflowed_[m] = overflowed;
-  }
-  metrics_.add_replayed(counters.replayed - reported_.replayed);
-  reported_ = counters;
-  report_output_counters();
+  const std::uint64_t read = counters.messages + counters.replayed;
+  broker_ok_ = read > read_at_last_status_ || producer_.reachable(std::chrono::milliseconds(500));
+  read_at_last_status_ = read;
+  metrics_feed_.update(pipeline_, kafka_outputs_.counters());
 
   const std::vector<PartitionLag> lags = consumer_.lag(partitions_.positions());
   std::int64_t total_lag = 0;
@@ -266,13 +253,6 @@ StatusFacts Daemon::status_facts(const std::vector<PartitionLag>& lags, bool rea
           .last_evaluations = last_evaluation_,
           .partitions = partitions_.partitions(),
           .lags = lags};
-}
-
-void Daemon::report_output_counters() {
-  metrics_.add_dead_letters_truncated(producer_.dead_letters_truncated() - reported_truncated_);
-  reported_truncated_ = producer_.dead_letters_truncated();
-  metrics_.add_dead_letters_failed(producer_.dead_letters_failed() - reported_dead_letters_failed_);
-  reported_dead_letters_failed_ = producer_.dead_letters_failed();
 }
 
 }  // namespace driftd

@@ -21,6 +21,7 @@
 #include <map>
 #include <optional>
 
+#include "daemon/metrics_feed.h"
 #include "daemon/partition_tracker.h"
 #include "daemon/status_board.h"
 #include "daemon/status_report.h"
@@ -68,7 +69,6 @@ class Daemon final : private PartitionListener, private PipelineSink {
   enum class Commit { sync, async };
   void checkpoint(std::chrono::milliseconds wait, Commit commit);
   bool shut_down();
-  void report_output_counters();
   void refresh_status();
   StatusFacts status_facts(const std::vector<PartitionLag>& lags, bool ready) const;
 
@@ -92,6 +92,7 @@ class Daemon final : private PartitionListener, private PipelineSink {
   OutputLedger ledger_;
   KafkaOutputSink kafka_outputs_;
   OutputFanOut outputs_;                       // where alerts, triggers and dead letters go: Kafka
+  MetricsFeed metrics_feed_;
   bool broker_ok_ = true;
   std::uint64_t transactions_ = 0;             // exactly_once: transactions committed
   std::string failure_;                        // a fatal error met inside a librdkafka callback
@@ -101,10 +102,7 @@ class Daemon final : private PartitionListener, private PipelineSink {
   std::int32_t run_partition_ = -1;
   PartitionTracker::Position* run_position_ = nullptr;
   std::vector<std::optional<LastEvaluation>> last_evaluation_;  // per model
-  PipelineCounters reported_;                  // counters already added to the metrics
-  std::vector<std::uint64_t> reported_overflowed_;  // per model, likewise
-  std::uint64_t reported_truncated_ = 0;       // the producer's dead-letter counters, likewise
-  std::uint64_t reported_dead_letters_failed_ = 0;
+  std::uint64_t read_at_last_status_ = 0;     // messages read, live or replayed, at the last refresh_status()
   EventConsumer consumer_;                     // last: its callbacks use everything above
 };
 

@@ -13,7 +13,7 @@ void KafkaOutputSink::retrain_trigger(const RetrainTrigger& trigger) {
 void KafkaOutputSink::publish(const std::string& topic, const std::string& model, const std::string& id,
                               const std::string& json) {
   if (ledger_.contains(id)) {
-    metrics_.add_duplicates_suppressed(1);
+    ++duplicates_suppressed_;
     return;
   }
   producer_.send(topic, model, json);
@@ -24,11 +24,18 @@ void KafkaOutputSink::dead_letter(const MessageSource& source, InvalidReason rea
   if (kafka_.dead_letter_topic.empty()) return;
   std::string id = OutputLedger::dead_letter_id(source.topic, source.partition, source.offset);
   if (ledger_.contains(id)) {
-    metrics_.add_duplicates_suppressed(1);
+    ++duplicates_suppressed_;
     return;
   }
-  if (producer_.dead_letter(kafka_.dead_letter_topic, source, reason)) metrics_.add_dead_lettered(1);
+  if (producer_.dead_letter(kafka_.dead_letter_topic, source, reason)) ++dead_lettered_;
   ledger_.remember(std::move(id));
+}
+
+KafkaOutputSink::Counters KafkaOutputSink::counters() const {
+  return {.dead_lettered = dead_lettered_,
+          .duplicates_suppressed = duplicates_suppressed_,
+          .dead_letters_truncated = producer_.dead_letters_truncated(),
+          .dead_letters_failed = producer_.dead_letters_failed()};
 }
 
 OutputSink::Flush KafkaOutputSink::flush(std::chrono::milliseconds timeout) {

@@ -1,0 +1,37 @@
+#include "daemon/metrics_feed.h"
+
+#include <algorithm>
+
+namespace driftd {
+
+MetricsFeed::MetricsFeed(Metrics& metrics, std::size_t models) : metrics_(metrics), overflowed_(models, 0) {
+  pipeline_.consumed.assign(models, 0);
+  pipeline_.late.assign(models, 0);
+}
+
+void MetricsFeed::update(const Pipeline& pipeline, const KafkaOutputSink::Counters& outputs) {
+  const PipelineCounters& counters = pipeline.counters();
+  for (std::size_t r = 1; r < kInvalidReasons; ++r) {
+    metrics_.add_invalid(InvalidReason(r), counters.invalid[r] - pipeline_.invalid[r]);
+  }
+  for (std::size_t m = 0; m < counters.consumed.size(); ++m) {
+    metrics_.add_consumed(m, counters.consumed[m] - pipeline_.consumed[m]);
+    metrics_.add_late(m, counters.late[m] - pipeline_.late[m]);
+    metrics_.set_window_events(m, pipeline.monitor(m).window_events());
+    // A monitor made anew counts from 0 again: what it counted up to what
+    // was added before is not new.
+    const std::uint64_t overflowed = pipeline.monitor(m).overflowed();
+    metrics_.add_overflowed(m, overflowed - std::min(overflowed, overflowed_[m]));
+    overflowed_[m] = overflowed;
+  }
+  metrics_.add_replayed(counters.replayed - pipeline_.replayed);
+  pipeline_ = counters;
+
+  metrics_.add_dead_lettered(outputs.dead_lettered - outputs_.dead_lettered);
+  metrics_.add_duplicates_suppressed(outputs.duplicates_suppressed - outputs_.duplicates_suppressed);
+  metrics_.add_dead_letters_truncated(outputs.dead_letters_truncated - outputs_.dead_letters_truncated);
+  metrics_.add_dead_letters_failed(outputs.dead_letters_failed - outputs_.dead_letters_failed);
+  outputs_ = outputs;
+}
+
+}  // namespace driftd
