@@ -36,6 +36,9 @@ struct HttpConfig {
 };
 
 struct StateConfig {
+  // Accepted and not used yet: state lives in Kafka (committed offsets, the
+  // output topics); snapshots to this directory are to come. The loader
+  // keeps the key so that configurations written for them stay valid.
   std::string dir = "./state";
   Millis checkpoint_interval{10'000};
 };

@@ -17,8 +17,6 @@ namespace {
 constexpr boost::uuids::uuid kIdNamespace = {
     {0x77, 0xa0, 0x30, 0x3c, 0xcf, 0x33, 0x43, 0x74, 0x90, 0xd1, 0x96, 0xbe, 0x31, 0x8d, 0xfe, 0xcd}};
 
-std::string state_key(const std::string& feature, const std::string& test) { return feature + '\x1f' + test; }
-
 std::string joined_features(const std::vector<std::string>& features) {
   std::string joined;
   for (const auto& feature : features) {
@@ -90,48 +88,15 @@ AlertPolicy::AlertPolicy(std::string model_id, AlertingConfig alerting, RetrainC
                          std::uint64_t reference_rows)
     : model_id_(std::move(model_id)), alerting_(alerting), retrain_(retrain), reference_rows_(reference_rows) {}
 
-AlertOutput AlertPolicy::on_evaluation(const Evaluation& evaluation, const Decision& decision,
-                                               const WindowInfo& window) {
-  check_shapes(evaluation, decision);
-  const std::int64_t now = window.end_ts;
-  const std::string severity = decision.drift ? "critical" : "warning";
-  AlertOutput output;
-  std::vector<std::string> firing_ids;  // after this evaluation's transitions, in evaluation order
+const AlertPolicy::TestState* AlertPolicy::state(const std::string& feature, const std::string& test) const {
+  const auto found = states_.find(TestKey{feature, test});
+  return found == states_.end() ? nullptr : &found->second;
+}
 
-  // Returns whether the (feature, test) alert is firing after this evaluation.
-  const auto apply = [&](const std::string& feature, const TestResult& result, const TestDecision& test_decision) {
-    const std::string key = state_key(feature, result.test);
-    if (result.ok()) {
-      TestState& state = states_[key];
-      if (const char* transition = advance(state, test_decision.drift, now, alerting_)) {
-        Alert alert{
-            // The state is part of the id: a window's firing and resolved messages are distinct.
-            .alert_id =
-                deterministic_id({model_id_, feature, result.test, std::to_string(window.end_sequence), transition}),
-            .model_id = model_id_,
-            .state = transition,
-            .severity = severity,
-            .feature = feature,
-            .test = result.test,
-            .statistic = result.statistic,
-            .p_value = result.p_value,
-            .threshold = test_decision.threshold,
-            .window = window,
-            .reference_rows = reference_rows_,
-            .evaluated_at = now,
-        };
-        state.firing = alert.state == "firing";
-        if (state.firing) state.last_fired_at = now;
-        state.firing_alert_id = state.firing ? alert.alert_id : std::string();
-        output.alerts.push_back(std::move(alert));
-      }
-    }
-    // A test that errored keeps firing (or not) as it was.
-    const auto found = states_.find(key);
-    if (found == states_.end() || !found->second.firing) return false;
-    firing_ids.push_back(found->second.firing_alert_id);
-    return true;
-  };
+AlertOutput AlertPolicy::on_evaluation(const Evaluation& evaluation, const Decision& decision,
+                                       const WindowInfo& window) {
+  check_shapes(evaluation, decision);
+  Step step{.window = window, .severity = decision.drift ? "critical" : "warning"};
 
   // Retraining follows the alerts, so it inherits their min_consecutive
   // debounce and every trigger names the alerts that caused it.
@@ -140,7 +105,7 @@ AlertOutput AlertPolicy::on_evaluation(const Evaluation& evaluation, const Decis
     const FeatureEvaluation& feature = evaluation.features[f];
     bool firing = false;
     for (std::size_t t = 0; t < feature.tests.size(); ++t) {
-      firing = apply(feature.name, feature.tests[t], decision.tests[f][t]) || firing;
+      firing = apply(feature.name, feature.tests[t], decision.tests[f][t], step) || firing;
     }
     if (firing) alerting.push_back(feature.name);
   }
@@ -148,7 +113,7 @@ AlertOutput AlertPolicy::on_evaluation(const Evaluation& evaluation, const Decis
   for (std::size_t i = 0; i < evaluation.multivariate.size(); ++i) {
     const std::string joined = joined_features(evaluation.multivariate[i].features);
     // Two tests over the same features name them once.
-    if (apply(joined, evaluation.multivariate[i].test, decision.multivariate[i]) &&
+    if (apply(joined, evaluation.multivariate[i].test, decision.multivariate[i], step) &&
         std::find(alerting.begin(), alerting.end(), joined) == alerting.end()) {
       alerting.push_back(joined);
     }
@@ -156,19 +121,56 @@ AlertOutput AlertPolicy::on_evaluation(const Evaluation& evaluation, const Decis
 
   const double share = evaluation.features.empty() ? 0.0 : double(alerting_features) / double(evaluation.features.size());
   const bool wanted = (alerting_features > 0 && share >= retrain_.drifted_share) || alerting.size() > alerting_features;
+  const std::int64_t now = window.end_ts;
   if (wanted && cooled_down(last_retrain_at_, now, retrain_.cooldown)) {
-    output.retrain = RetrainTrigger{
+    step.output.retrain = RetrainTrigger{
         .trigger_id = deterministic_id({model_id_, "retrain", std::to_string(window.end_sequence)}),
         .model_id = model_id_,
         .drifted_features = std::move(alerting),
-        .alert_ids = std::move(firing_ids),
+        .alert_ids = std::move(step.firing_ids),
         .drifted_share = share,
         .window = window,
         .evaluated_at = now,
     };
     last_retrain_at_ = now;
   }
-  return output;
+  return std::move(step.output);
+}
+
+bool AlertPolicy::apply(const std::string& feature, const TestResult& result, const TestDecision& decision,
+                        Step& step) {
+  const std::int64_t now = step.window.end_ts;
+  TestKey key{feature, result.test};
+  if (result.ok()) {
+    TestState& state = states_[key];
+    if (const char* transition = advance(state, decision.drift, now, alerting_)) {
+      Alert alert{
+          // The state is part of the id: a window's firing and resolved messages are distinct.
+          .alert_id =
+              deterministic_id({model_id_, feature, result.test, std::to_string(step.window.end_sequence), transition}),
+          .model_id = model_id_,
+          .state = transition,
+          .severity = step.severity,
+          .feature = feature,
+          .test = result.test,
+          .statistic = result.statistic,
+          .p_value = result.p_value,
+          .threshold = decision.threshold,
+          .window = step.window,
+          .reference_rows = reference_rows_,
+          .evaluated_at = now,
+      };
+      state.firing = alert.state == "firing";
+      if (state.firing) state.last_fired_at = now;
+      state.firing_alert_id = state.firing ? alert.alert_id : std::string();
+      step.output.alerts.push_back(std::move(alert));
+    }
+  }
+  // A test that errored keeps firing (or not) as it was.
+  const auto found = states_.find(key);
+  if (found == states_.end() || !found->second.firing) return false;
+  step.firing_ids.push_back(found->second.firing_alert_id);
+  return true;
 }
 
 }  // namespace driftd

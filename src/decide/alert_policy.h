@@ -39,7 +39,7 @@ class AlertPolicy {
   // The reference size reported in alerts; set once a from_stream reference is complete.
   void set_reference_rows(std::uint64_t rows) { reference_rows_ = rows; }
 
-  // Per (feature, test) state, exposed for checkpoints and tests.
+  // Per (feature, test) state, for checkpoints and tests.
   struct TestState {
     bool firing = false;
     std::uint32_t drifted_in_a_row = 0;
@@ -47,15 +47,33 @@ class AlertPolicy {
     std::optional<std::int64_t> last_fired_at;
     std::string firing_alert_id;   // the alert that is firing, for resolve and retrain messages
   };
-  const std::map<std::string, TestState>& states() const { return states_; }
+  // The state of a (feature, test), or nullptr before the test first ran.
+  const TestState* state(const std::string& feature, const std::string& test) const;
   std::optional<std::int64_t> last_retrain_at() const { return last_retrain_at_; }
 
  private:
+  // What one evaluation's tests share, and what they add up to.
+  struct Step {
+    const WindowInfo& window;
+    std::string severity;
+    AlertOutput output;
+    std::vector<std::string> firing_ids;  // after this evaluation's transitions, in evaluation order
+  };
+  // Applies one test's result and decision to its state, adding the alert
+  // of a transition to step.output; returns whether its alert is firing after.
+  bool apply(const std::string& feature, const TestResult& result, const TestDecision& decision, Step& step);
+
+  struct TestKey {
+    std::string feature;  // a multivariate test's features joined by '+'
+    std::string test;
+    auto operator<=>(const TestKey&) const = default;
+  };
+
   std::string model_id_;
   AlertingConfig alerting_;
   RetrainConfig retrain_;
   std::uint64_t reference_rows_;
-  std::map<std::string, TestState> states_;  // key: feature + '\x1f' + test
+  std::map<TestKey, TestState> states_;
   std::optional<std::int64_t> last_retrain_at_;
 };
 

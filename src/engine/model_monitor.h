@@ -26,6 +26,10 @@ class ModelMonitor {
   // `reference` is the prepared file reference, or empty for from_stream.
   ModelMonitor(const ModelSchema& schema, const ModelConfig& model, const Defaults& defaults,
                std::optional<ReferenceData> reference);
+  // Its window points into its own reference profile: a copy or a move would
+  // leave the window reading the old one. Held by pointer instead.
+  ModelMonitor(const ModelMonitor&) = delete;
+  ModelMonitor& operator=(const ModelMonitor&) = delete;
 
   // Feeds one event of this model; appends the evaluations it caused.
   // Returns false when the event was late for a time window (dropped).

@@ -41,6 +41,11 @@ ModelWindow::ModelWindow(const ModelSchema& schema, ReferenceProfile& reference,
       grid_counts_[c].assign(reference.numeric[c]->counts.size(), 0);
     } else {
       categorical_columns_.push_back(c);
+      // One count per category of the dictionary, in the reference and in
+      // the window alike: add() grows both with a new category.
+      CategoricalReference& ref = *reference.categorical[c];
+      ref.counts.resize(std::max(ref.dictionary.size(), ref.counts.size()), 0);
+      category_counts_[c].assign(ref.counts.size(), 0);
     }
   }
 }
@@ -87,7 +92,17 @@ bool ModelWindow::add(const DecodedEvent& event, std::uint64_t sequence) {
     // Categories are coded now: codes follow first appearance, and the
     // dictionary is a hash lookup that batching would not speed up.
     const ColumnValue& value = event.values[c];
-    cells_[c * capacity_ + slot] = value.missing ? kMissing : reference_.categorical[c]->dictionary.code(value.text);
+    if (value.missing) {
+      cells_[c * capacity_ + slot] = kMissing;
+      continue;
+    }
+    CategoricalReference& ref = *reference_.categorical[c];
+    const std::uint32_t code = ref.dictionary.code(value.text);
+    if (code >= ref.counts.size()) {  // first seen in the stream: the reference has none of it
+      ref.counts.resize(code + 1, 0);
+      category_counts_[c].resize(code + 1, 0);
+    }
+    cells_[c * capacity_ + slot] = code;
   }
   for (std::size_t i = 0; i < raw_columns_.size(); ++i) {
     const ColumnValue& value = event.values[raw_columns_[i]];
@@ -176,7 +191,6 @@ void ModelWindow::catch_up_counts() {
         if (cells[slot] == kMissing) {
           ++missing_[c];
         } else {
-          if (cells[slot] >= counts.size()) counts.resize(cells[slot] + 1, 0);
           ++counts[cells[slot]];
         }
       }
@@ -217,11 +231,7 @@ GridSample ModelWindow::numeric_sample(std::size_t column) {
 
 std::pair<CategoricalSample, CategoricalSample> ModelWindow::categorical_samples(std::size_t column) {
   catch_up_counts();
-  CategoricalReference& ref = *reference_.categorical[column];
-  const std::size_t categories = std::max(ref.dictionary.size(), ref.counts.size());
-  ref.counts.resize(categories, 0);
-  category_counts_[column].resize(categories, 0);
-  return {CategoricalSample{ref.counts}, CategoricalSample{category_counts_[column]}};
+  return {CategoricalSample{reference_.categorical[column]->counts}, CategoricalSample{category_counts_[column]}};
 }
 
 std::vector<double> ModelWindow::points(const MultivariateReference& test, std::uint64_t seed) const {

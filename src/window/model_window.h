@@ -37,7 +37,8 @@ class ModelWindow {
   ModelWindow(const ModelSchema& schema, ReferenceProfile& reference, const WindowConfig& config);
 
   // Time windows: the boundaries an event at `ts` closes, earliest first.
-  // Call evaluate_at() for each (in order) before add(). Empty for count windows.
+  // For each, in order, call close_boundary() and evaluate the window,
+  // then add() the event. Empty for count windows.
   std::vector<std::int64_t> boundaries_closed_by(std::int64_t ts) const;
 
   // Time windows: drops the events at or before `boundary - duration` and
@@ -61,7 +62,8 @@ class ModelWindow {
   WindowInfo info() const;
 
   GridSample numeric_sample(std::size_t column);
-  // Categorical samples of reference and window over the same (current) dictionary.
+  // Categorical samples of reference and window over the same (current)
+  // dictionary: counts of equal length, a category absent from one counting 0.
   std::pair<CategoricalSample, CategoricalSample> categorical_samples(std::size_t column);
   std::uint64_t missing(std::size_t column);
   // The window's points for a multivariate test, standardised by the

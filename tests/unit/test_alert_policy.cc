@@ -41,9 +41,6 @@ Evaluation two_features(double amount_p, double country_psi) {
   return evaluation;
 }
 
-// The key of a test's state in AlertPolicy::states().
-std::string key_of(const std::string& feature, const std::string& test) { return feature + '\x1f' + test; }
-
 // Feeds evaluations one per minute through a policy, deciding as the engine does.
 struct Driver {
   AlertPolicy policy;
@@ -61,7 +58,9 @@ struct Driver {
   }
 
   const AlertPolicy::TestState& state(const std::string& feature, const std::string& test) const {
-    return policy.states().at(key_of(feature, test));
+    const AlertPolicy::TestState* found = policy.state(feature, test);
+    REQUIRE(found != nullptr);
+    return *found;
   }
 };
 
@@ -189,7 +188,7 @@ TEST_CASE("alert_policy: warning when only a feature drifted, critical when the 
 TEST_CASE("alert_policy: a test that errored leaves its state unchanged", "[alert_policy]") {
   Driver driver({.min_consecutive = 3, .cooldown = Millis{0}});
   CHECK(driver.step(one_feature(failed("ks"))).alerts.empty());
-  CHECK(driver.policy.states().count(key_of("amount", "ks")) == 0);  // never ran: no state at all
+  CHECK(driver.policy.state("amount", "ks") == nullptr);  // never ran: no state at all
 
   CHECK(driver.step(one_feature(ks(kDrift))).alerts.empty());
   CHECK(driver.step(one_feature(ks(kDrift))).alerts.empty());
@@ -230,9 +229,7 @@ TEST_CASE("alert_policy: multivariate tests are keyed by their features joined b
   CHECK(alert.threshold == 0.05);
   CHECK(alert.severity == "critical");  // a multivariate drift drifts the model
   CHECK(alert.alert_id == deterministic_id({"fraud-v3", "amount+age", "mmd", "1000", "firing"}));
-  const std::string key = key_of("amount+age", "mmd");
-  REQUIRE(driver.policy.states().count(key) == 1);
-  CHECK(driver.policy.states().at(key).firing_alert_id == alert.alert_id);
+  CHECK(driver.state("amount+age", "mmd").firing_alert_id == alert.alert_id);
 
   evaluation.multivariate[0].test = mmd(0.3);
   const auto resolved = driver.step(evaluation);
@@ -379,5 +376,6 @@ TEST_CASE("alert_policy: a decision that does not match the evaluation is refuse
   Decision decision = decide(evaluation, {});
   decision.tests[1].clear();
   CHECK_THROWS_AS(policy.on_evaluation(evaluation, decision, window_at(0)), std::invalid_argument);
-  CHECK(policy.states().empty());
+  CHECK(policy.state("amount", "ks") == nullptr);
+  CHECK(policy.state("country", "psi") == nullptr);
 }
