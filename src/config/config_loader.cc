@@ -531,7 +531,7 @@ Config load_config(const std::string& path) {
                                    " would hold about " + about_bytes(double(model_held)) + ", the models up to it " +
                                    about_bytes(double(held)) + ", more than the " + describe_bytes(limits::kMaxHeldBytes) +
                                    " a configuration may hold in its windows (memory is bounded by the configured "
-                                   "windows, SPEC §7): fewer events or fewer features");
+                                   "windows): fewer events or fewer features");
     }
     config.models.push_back(std::move(model));
   }
