@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Memory over a long stream (SPEC §7: bounded by the configured windows, not
+# Memory over a long stream (include/driftd/README.md, "Limits": bounded by the configured windows, not
 # by the stream's length): 10^7 events through `driftd replay`, fed through a
 # pipe by bench_memory_gen (no multi-GB file), with driftd's RSS read from
 # /proc/PID/status every 0.5 s. Three models (see bench_memory_gen.cc): 20

@@ -1,5 +1,5 @@
 // Pearson chi-square test of homogeneity on the 2xK table of category counts
-// (SPEC §4 "chi2"), as scipy.stats.chi2_contingency(correction=False).
+// (detectors/README.md, "chi2"), as scipy.stats.chi2_contingency(correction=False).
 #pragma once
 
 #include "driftd/detector.h"

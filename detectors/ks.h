@@ -1,4 +1,4 @@
-// Two-sample, two-sided Kolmogorov–Smirnov test (SPEC §4 "ks").
+// Two-sample, two-sided Kolmogorov–Smirnov test (detectors/README.md, "ks").
 #pragma once
 
 #include "driftd/detector.h"

@@ -1,6 +1,6 @@
 // Null distributions of the Kolmogorov–Smirnov statistics, computed exactly
 // as SciPy 1.10.1 does, so that our p-values can be checked against SciPy's
-// (SPEC §4 "ks").
+// (detectors/README.md, "ks").
 #pragma once
 
 #include <cstdint>

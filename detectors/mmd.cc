@@ -49,7 +49,7 @@ using Index = Eigen::Index;
 using Matrix = Eigen::MatrixXd;
 using Points = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
-constexpr Index kSigmaPoints = 1000;            // per sample, SPEC §4
+constexpr Index kSigmaPoints = 1000;            // per sample (detectors/README.md, "mmd")
 constexpr double kTieTolerance = 1e-10;         // relative to the observed split's kernel means
 constexpr double kLargestValue = 1e150;         // keeps squared norms finite
 constexpr Index kPanel = 32;                    // columns of N doubles that stay in L2

@@ -1,4 +1,4 @@
-// Maximum mean discrepancy between two multivariate samples (SPEC §4 "mmd"):
+// Maximum mean discrepancy between two multivariate samples (detectors/README.md, "mmd"):
 // Gaussian kernel, unbiased MMD², permutation p-value.
 #pragma once
 

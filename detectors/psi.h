@@ -1,4 +1,4 @@
-// Population stability index (SPEC §4 "psi"): a distance between the binned
+// Population stability index (detectors/README.md, "psi"): a distance between the binned
 // reference and current distributions, compared with a fixed threshold.
 #pragma once
 

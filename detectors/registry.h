@@ -12,7 +12,7 @@
 namespace driftd {
 
 // Everything a test may be parameterised with; each detector reads the fields
-// it needs. Defaults are those of SPEC §3/§4.
+// it needs. Defaults are those of config/README.md and detectors/README.md.
 struct TestParams {
   std::size_t psi_bins = 10;        // psi: number of reference-quantile bins (>= 2)
   double psi_threshold = 0.2;       // psi: drift when PSI >= this

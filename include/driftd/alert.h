@@ -1,4 +1,4 @@
-// What driftd publishes (SPEC §5): drift alerts and retraining triggers, with
+// What driftd publishes (include/driftd/README.md, "Outputs"): drift alerts and retraining triggers, with
 // ids that are a deterministic function of what caused them, so that a
 // consumer (and driftd itself after a crash) can drop duplicates.
 #pragma once
@@ -44,7 +44,7 @@ struct AlertOutput {
   std::optional<RetrainTrigger> retrain;
 };
 
-// One line of JSON each (no trailing newline), exactly as SPEC §5 shows.
+// One line of JSON each (no trailing newline), exactly as include/driftd/README.md ("Outputs") shows.
 std::string alert_json(const Alert& alert);
 std::string retrain_json(const RetrainTrigger& trigger);
 

@@ -1,4 +1,4 @@
-// The configuration file (SPEC §3) as typed values. load_config() checks
+// The configuration file (config/README.md) as typed values. load_config() checks
 // every key, type and bound, and rejects unknown keys, so that everything
 // past it can trust these structs.
 #pragma once
@@ -43,7 +43,7 @@ struct StateConfig {
   Millis checkpoint_interval{10'000};
 };
 
-// Where the fields of an event are found (SPEC §2), so an existing topic can
+// Where the fields of an event are found (include/driftd/README.md, "Events"), so an existing topic can
 // be monitored as it is.
 struct InputConfig {
   std::string model_id_field = "model_id";
@@ -129,7 +129,7 @@ struct Config {
 };
 
 // What a configuration may ask for. load_config refuses more, naming the
-// file, line and key, the value, the bound and why; the README lists them
+// file, line and key, the value, the bound and why; config/README.md lists them
 // under "Limits".
 namespace config_limits {
 
@@ -161,7 +161,7 @@ inline constexpr std::size_t kMaxMmdPoints = 5'000;
 inline constexpr std::uint64_t kMmdBytesPerKernelEntry = 12;
 
 // What all models' windows and stream references together may hold, by
-// held_bytes() below (SPEC §7: memory is bounded by the configured windows).
+// held_bytes() below (config/README.md, "Bounds on the whole file": memory is bounded by the configured windows).
 inline constexpr std::uint64_t kMaxHeldBytes = std::uint64_t(16) << 30;  // 16 GiB
 
 }  // namespace config_limits

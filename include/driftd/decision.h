@@ -1,4 +1,4 @@
-// From test results to drift decisions (SPEC §4 "Decisions"): the
+// From test results to drift decisions (detectors/README.md, "The decision"): the
 // multiple-testing correction across a model's univariate p-value tests, then
 // feature drift, the drifted share and model drift. Pure functions.
 #pragma once

@@ -1,4 +1,4 @@
-// One input event (SPEC §2) after decoding: which model it belongs to, its
+// One input event (include/driftd/README.md, "Events") after decoding: which model it belongs to, its
 // event time, and the value of each column that model monitors.
 //
 // Decoding is on the per-event hot path: it never throws and never

@@ -70,7 +70,7 @@ class Table {
 Table read_csv(const std::string& path);
 
 // Reads JSON Lines: each non-blank line one flat object whose values are
-// numbers, strings, booleans or null; or one event (SPEC §2) whose
+// numbers, strings, booleans or null; or one event (include/driftd/README.md, "Events") whose
 // `features` object and `prediction` become columns. When `model_id` is not
 // empty, events of other models are skipped; when it is empty, a file with
 // events of more than one model is an error. Throws InputError naming file,

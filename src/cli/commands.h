@@ -1,4 +1,4 @@
-// The subcommands of the driftd binary (SPEC §1). Each takes the arguments
+// The subcommands of the driftd binary (include/driftd/README.md, "Command line"). Each takes the arguments
 // after its name and returns the process exit code; errors that stop a
 // command before it works are thrown (InputError, UsageError) and turned
 // into exit code 2 by run_cli.

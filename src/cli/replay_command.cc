@@ -38,7 +38,7 @@ int replay_command(const std::vector<std::string>& args) {
   po::options_description options("options");
   options.add_options()
       ("config", po::value(&config_path)->required(), "the configuration file")
-      ("input", po::value(&input_path)->required(), "events, one JSON object per line (SPEC §2)");
+      ("input", po::value(&input_path)->required(), "events, one JSON object per line (include/driftd/README.md, Events)");
   po::variables_map values;
   if (!parse_options(args,
                      "usage: driftd replay --config FILE --input EVENTS.jsonl\n"

@@ -15,9 +15,11 @@
 #include <cstring>
 #include <filesystem>
 #include <limits>
+#include <span>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "config/config_keys.h"
 #include "decode/input_file.h"
 #include "decode/read_file.h"
 #include "driftd/config.h"
@@ -104,7 +106,7 @@ class Field {
   }
 
   // Checks that every key of the map is one of `allowed`, and none is given twice.
-  void expect_keys(std::initializer_list<std::string_view> allowed) const {
+  void expect_keys(std::span<const std::string_view> allowed) const {
     if (!node_.IsMap()) fail("expected a mapping");
     std::unordered_map<std::string, YAML::Mark> seen;
     for (const auto& entry : node_) {
@@ -260,8 +262,7 @@ class Field {
 };
 
 void load_kafka(const Field& f, KafkaConfig& kafka) {
-  f.expect_keys({"bootstrap_servers", "group_id", "input_topics", "alert_topic", "retrain_topic",
-                 "dead_letter_topic", "exactly_once", "properties", "connect_timeout", "batch_size", "transactional_id"});
+  f.expect_keys(config_keys::kKafka);
   if (auto v = f.child("bootstrap_servers")) kafka.bootstrap_servers = v->text();
   if (auto v = f.child("group_id")) kafka.group_id = v->text();
   if (auto v = f.child("input_topics")) kafka.input_topics = v->texts();
@@ -290,7 +291,7 @@ void load_kafka(const Field& f, KafkaConfig& kafka) {
 }
 
 Defaults load_defaults(const Field& f) {
-  f.expect_keys({"p_value", "correction", "psi_threshold", "psi_bins", "dataset_drift_share"});
+  f.expect_keys(config_keys::kDefaults);
   Defaults d;
   if (auto v = f.child("p_value")) d.p_value = v->number(0, 1, true);
   if (auto v = f.child("correction")) {
@@ -307,8 +308,8 @@ Defaults load_defaults(const Field& f) {
 }
 
 FeatureConfig load_feature(const Field& f, std::string fixed_name = {}) {
-  if (fixed_name.empty()) f.expect_keys({"name", "type", "tests"});
-  else f.expect_keys({"type", "tests"});
+  if (fixed_name.empty()) f.expect_keys(config_keys::kFeature);
+  else f.expect_keys(config_keys::kPrediction);
   FeatureConfig feature;
   feature.name = fixed_name.empty() ? f.required("name").text() : fixed_name;
   if (feature.name.empty()) f.required("name").fail("expected a non-empty name");
@@ -342,7 +343,7 @@ FeatureConfig load_feature(const Field& f, std::string fixed_name = {}) {
 using FeatureTypes = std::unordered_map<std::string, FeatureType>;
 
 MultivariateConfig load_multivariate(const Field& f, const FeatureTypes& types) {
-  f.expect_keys({"test", "features", "permutations", "sigma", "max_points"});
+  f.expect_keys(config_keys::kMultivariate);
   MultivariateConfig mv;
   const auto test = f.required("test");
   mv.test = test.text();
@@ -381,7 +382,7 @@ MultivariateConfig load_multivariate(const Field& f, const FeatureTypes& types) 
 const std::string kWindowEventsWhy = "a window holds its events in memory, a slot per column each";
 
 WindowConfig load_window(const Field& f) {
-  f.expect_keys({"size", "step", "duration", "max_events"});
+  f.expect_keys(config_keys::kWindow);
   WindowConfig w;
   const auto step = f.required("step");
   if (auto duration = f.child("duration")) {
@@ -406,13 +407,13 @@ WindowConfig load_window(const Field& f) {
 }
 
 ModelConfig load_model(const Field& f, const std::string& config_dir) {
-  f.expect_keys({"id", "reference", "window", "features", "prediction", "multivariate", "alerting", "retrain"});
+  f.expect_keys(config_keys::kModel);
   ModelConfig model;
   model.id = f.required("id").text();
   if (model.id.empty()) f.required("id").fail("expected a non-empty model id");
 
   const auto reference = f.required("reference");
-  reference.expect_keys({"path", "from_stream"});
+  reference.expect_keys(config_keys::kReference);
   if (auto path = reference.child("path")) {
     if (reference.child("from_stream")) path->fail("a reference has either path or from_stream, not both");
     const std::filesystem::path p = path->text();
@@ -446,12 +447,12 @@ ModelConfig load_model(const Field& f, const std::string& config_dir) {
     for (const auto& item : multivariate->items()) model.multivariate.push_back(load_multivariate(item, types));
   }
   if (auto alerting = f.child("alerting")) {
-    alerting->expect_keys({"min_consecutive", "cooldown"});
+    alerting->expect_keys(config_keys::kAlerting);
     if (auto v = alerting->child("min_consecutive")) model.alerting.min_consecutive = v->count(1, 1000);
     if (auto v = alerting->child("cooldown")) model.alerting.cooldown = v->duration();
   }
   if (auto retrain = f.child("retrain")) {
-    retrain->expect_keys({"drifted_share", "cooldown"});
+    retrain->expect_keys(config_keys::kRetrain);
     if (auto v = retrain->child("drifted_share")) model.retrain.drifted_share = v->number(0, 1, true);
     if (auto v = retrain->child("cooldown")) model.retrain.cooldown = v->duration();
   }
@@ -475,13 +476,13 @@ Config load_config(const std::string& path) {
   config.path = path;
   const Field top(config.path, root, "");
   if (!root.IsMap()) top.fail("expected a mapping with a models list");
-  top.expect_keys({"kafka", "http", "state", "input", "defaults", "models"});
+  top.expect_keys(config_keys::kTop);
 
   if (auto kafka = top.child("kafka")) {
     load_kafka(*kafka, config.kafka);
   }
   if (auto http = top.child("http")) {
-    http->expect_keys({"listen", "ready_max_lag"});
+    http->expect_keys(config_keys::kHttp);
     if (auto v = http->child("listen")) {
       // The syntax now, with this line; a host name is resolved when `run` starts.
       std::string problem;
@@ -491,14 +492,14 @@ Config load_config(const std::string& path) {
     if (auto v = http->child("ready_max_lag")) config.http.ready_max_lag = v->count(0, std::size_t(1) << 62);
   }
   if (auto state = top.child("state")) {
-    state->expect_keys({"dir", "checkpoint_interval"});
+    state->expect_keys(config_keys::kState);
     if (auto v = state->child("dir")) config.state.dir = v->text();
     if (auto v = state->child("checkpoint_interval")) config.state.checkpoint_interval = v->duration();
   }
   if (auto input = top.child("input")) {
-    input->expect_keys({"fields", "max_bytes"});
+    input->expect_keys(config_keys::kInput);
     if (auto fields = input->child("fields")) {
-      fields->expect_keys({"model_id", "ts", "features", "prediction", "label"});
+      fields->expect_keys(config_keys::kInputFields);
       if (auto v = fields->child("model_id")) config.input.model_id_field = v->text();
       if (auto v = fields->child("ts")) config.input.ts_field = v->text();
       if (auto v = fields->child("features")) config.input.features_field = v->text();
@@ -530,7 +531,7 @@ Config load_config(const std::string& path) {
                                    " would hold about " + about_bytes(double(model_held)) + ", the models up to it " +
                                    about_bytes(double(held)) + ", more than the " + describe_bytes(limits::kMaxHeldBytes) +
                                    " a configuration may hold in its windows (memory is bounded by the configured "
-                                   "windows, SPEC §7): fewer events or fewer features");
+                                   "windows): fewer events or fewer features");
     }
     config.models.push_back(std::move(model));
   }

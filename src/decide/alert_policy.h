@@ -1,4 +1,4 @@
-// The alert lifecycle and the retrain policy of one model (SPEC §5, issue
+// The alert lifecycle and the retrain policy of one model (include/driftd/README.md, "When alerts and triggers are sent"; issue
 // "streaming engine"): from each evaluation's decision to the alerts and
 // retrain triggers to publish. Time is the evaluation's event time (the
 // window's end_ts), never the wall clock, so replay is deterministic.

@@ -1,6 +1,6 @@
 // CSV reader: one pass over the file's bytes, cells as views into them.
 //
-// Rules beyond RFC 4180 (documented in the README):
+// Rules beyond RFC 4180 (documented in include/driftd/README.md, "Input files"):
 // - a UTF-8 byte order mark at the start is skipped;
 // - records end with LF, CRLF, or a CR at the very end of the file; a CR
 //   anywhere else in an unquoted field is data;

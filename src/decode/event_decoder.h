@@ -1,9 +1,9 @@
-// The streaming event decoder (SPEC §2): one Kafka message in, one
+// The streaming event decoder (include/driftd/README.md, "Events"): one Kafka message in, one
 // DecodedEvent or an InvalidReason out. It runs once per event, so it parses
 // with simdjson On Demand from a reused padded buffer and allocates nothing
 // once warm.
 //
-// Rules beyond SPEC §2:
+// Rules beyond the event format (include/driftd/README.md, "Events"):
 // - a message must be one complete JSON value: trailing bytes, truncated
 //   JSON, NaN/Infinity tokens or nesting deeper than 64 levels are not_json,
 //   even inside fields that are otherwise ignored;

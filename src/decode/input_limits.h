@@ -3,7 +3,7 @@
 // (a view and a kind, 17 bytes, besides its bytes), so without bounds a file
 // of garbage or an endless device (/dev/zero) would take the machine's
 // memory before any error. Each bound is reported with the file, the line
-// and the bound itself; the README lists them under "Limits".
+// and the bound itself; include/driftd/README.md lists them under "Limits".
 #pragma once
 
 #include <cstddef>

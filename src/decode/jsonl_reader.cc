@@ -6,7 +6,7 @@
 // reads up to SIMDJSON_PADDING bytes past the end); cells that need no
 // unescaping are then mapped back to the same bytes in Table::buffer.
 //
-// Rules beyond the header (documented in the README):
+// Rules beyond the header (documented in include/driftd/README.md, "Input files"):
 // - a UTF-8 byte order mark at the start is skipped, blank lines are skipped;
 // - a line is an event when it has a "features" object; then only the
 //   features and "prediction" become columns, "model_id" must be a string,

@@ -1,5 +1,5 @@
 // What driftd has already published: the ids of the alerts and retrain
-// triggers (SPEC §5) and the source coordinates of the dead letters found at
+// triggers (include/driftd/README.md, "Ids") and the source coordinates of the dead letters found at
 // the end of the output topics, plus what this process sent since. After a
 // crash or a partition move, events whose offsets were not committed are
 // processed again and produce the same deterministic ids: the ledger is how

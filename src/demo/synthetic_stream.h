@@ -1,4 +1,4 @@
-// The demo's synthetic traffic: events of two models as SPEC §2 shows
+// The demo's synthetic traffic: events of two models as include/driftd/README.md ("Events") shows
 // them, with drift injected into one model part-way. Deterministic for a
 // given seed, so a demo run can be reproduced.
 #pragma once

@@ -20,7 +20,7 @@ namespace driftd {
 
 class ModelMonitor {
  public:
-  // Bounds that keep memory independent of the stream (SPEC §7).
+  // Bounds that keep memory independent of the stream (include/driftd/README.md, "Limits").
   static constexpr std::size_t kMaxCategories = 1000;  // per categorical column, the last shared by the rest
 
   // `reference` is the prepared file reference, or empty for from_stream.

@@ -32,7 +32,7 @@ std::unique_ptr<RdKafka::Conf> consumer_conf(const KafkaConfig& kafka) {
   // Partitions that do not move keep flowing through a rebalance.
   set_property(*conf, "partition.assignment.strategy", "cooperative-sticky");
   // librdkafka 2.0.2 compares this with the whole local queue; low values
-  // stall a consumer that keeps up (STACK-NOTES).
+  // stall a consumer that keeps up (include/driftd/README.md, "driftd run").
   set_property(*conf, "queued.min.messages", "1000000");
   // The local queue's bytes: librdkafka's 64 MiB made ~200-240 MiB of
   // peak RSS catching up a backlog; 16 MiB keeps the pace (the fetchers

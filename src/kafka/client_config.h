@@ -1,6 +1,6 @@
 // librdkafka configurations for driftd's consumer and producer: driftd's
 // defaults first, then every `kafka.properties` entry as the user wrote it,
-// so that SASL, TLS and tuning pass through unchanged (SPEC §7).
+// so that SASL, TLS and tuning pass through unchanged (include/driftd/README.md, "driftd run").
 #pragma once
 
 #include <librdkafka/rdkafkacpp.h>

@@ -40,7 +40,7 @@ class OutputProducer {
   void send(const std::string& topic, std::string_view key, std::string_view value);
 
   // Copies an invalid input message, with the reason and its source
-  // coordinates as headers (SPEC §2). Unchanged when it fits the producer's
+  // coordinates as headers (include/driftd/README.md, "Dead letters"). Unchanged when it fits the producer's
   // message.max.bytes; else its first bytes, with a `driftd-truncated`
   // header holding the original length. One that still cannot be queued
   // is counted in dead_letters_failed(); returns whether it was queued.

@@ -1,4 +1,4 @@
-// driftd's Prometheus metrics (SPEC §6): the only place that knows
+// driftd's Prometheus metrics (include/driftd/README.md, "Metrics"): the only place that knows
 // prometheus-cpp. Names and labels are a contract with dashboards and alert
 // rules in deploy/; change them only together.
 //

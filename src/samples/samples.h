@@ -23,7 +23,7 @@ class TableNumbers {
   explicit TableNumbers(const Table& table) : table_(table), parsed_(table.columns.size()) {}
 
   const Table& table() const { return table_; }
-  // Whether every non-missing cell of the column is a finite number (SPEC §1:
+  // Whether every non-missing cell of the column is a finite number (include/driftd/README.md, "driftd score":
   // such a column is numeric, any other is categorical).
   bool all_numbers(const Column& column);
   // The column's values by row, NaN for missing. Throws InputError naming the

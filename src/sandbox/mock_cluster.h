@@ -1,7 +1,7 @@
 // An embedded Kafka: librdkafka's mock cluster, for `driftd demo`,
 // `driftd kafka-sandbox` and tests. Its brokers listen on 127.0.0.1 ports of
 // their own, so any Kafka client (other processes included) can connect to
-// bootstrap_servers(). Facts worth knowing (STACK-NOTES): each partition
+// bootstrap_servers(). Facts worth knowing (include/driftd/README.md, "driftd kafka-sandbox"): each partition
 // keeps only about 5 MiB, there is no CreateTopics API (use create_topic),
 // unknown topics are auto-created with 4 partitions.
 #pragma once

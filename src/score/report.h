@@ -1,4 +1,4 @@
-// How `driftd score` prints its result: JSON (SPEC §4, for machines) or an
+// How `driftd score` prints its result: JSON (include/driftd/README.md, "driftd score"; for machines) or an
 // aligned table (for people in a terminal).
 #pragma once
 

@@ -16,7 +16,7 @@ struct Score {
   Decision decision;
 };
 
-// What `score` tests without a configuration (SPEC §1): every column in both
+// What `score` tests without a configuration (include/driftd/README.md, "driftd score"): every column in both
 // files, in the reference's order; KS and PSI on numeric columns, chi-square
 // and PSI on categorical ones; one MMD over all numeric columns.
 ModelConfig default_plan(TableNumbers& reference, TableNumbers& current);

@@ -116,7 +116,7 @@ bool ModelWindow::add(const DecodedEvent& event, std::uint64_t sequence) {
     auto it = order_.end();
     while (it != order_.begin() && std::prev(it)->ts > entry.ts) --it;
     order_.insert(it, entry);
-    // Memory is bounded by configuration, not by the event rate (SPEC §7).
+    // Memory is bounded by configuration, not by the event rate (include/driftd/README.md, "Limits").
     if (order_.size() > config_.max_events) {
       evict_front();
       ++overflowed_;

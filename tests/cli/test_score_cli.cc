@@ -36,7 +36,7 @@ std::vector<std::string> keys(simdjson::dom::object object) {
 
 }  // namespace
 
-TEST_CASE("score cli: drifted example data gives exit 1 and the SPEC §4 JSON shape", "[cli]") {
+TEST_CASE("score cli: drifted example data gives exit 1 and the documented JSON shape", "[cli]") {
   const Run run = run_driftd("score --reference " + kReference + " --current " + kCurrent + " --config " + kConfig);
   INFO(run.err);
   REQUIRE(run.status == 1);

@@ -8,7 +8,7 @@ Checks (standard library only): valid JSON; uid, title, schemaVersion; the
 type, title, gridPos inside the 24-column grid without overlaps, the
 `${datasource}` data source, and targets with a non-empty expr and a unique
 refId. Every PromQL expression is lexed: brackets balance, functions and
-keywords are PromQL's, every metric is in driftd's metric contract (SPEC §6),
+keywords are PromQL's, every metric is in driftd's metric contract (include/driftd/README.md, "Metrics"),
 every label in a matcher or a by/without clause is one the metric has, every
 selector of a metric with a `model` label filters it with model=~"$model",
 and no Grafana macro other than $model is used (so that the expressions run

@@ -15,7 +15,7 @@
 // anything else (a crash, another exception — std::bad_alloc included — a
 // sanitizer report, or a Config that breaks what config.h promises) is a
 // finding. So is a Config that asks for more memory or work than the
-// documented budget (README "Limits", config_limits): the windows' events
+// documented budget (config/README.md "Bounds on the whole file", config_limits): the windows' events
 // times their columns, MMD's kernel matrix, the models and features, the
 // steps of a time window, the durations. The budget is computed here from
 // the Config's values with the plainest formulas, independently of the
@@ -73,7 +73,7 @@ const fs::path& directory() {
 
 bool positive(driftd::Millis m) { return m.count() > 0; }
 
-// The documented budget (README "Limits").
+// The documented budget (config/README.md "Bounds on the whole file").
 constexpr std::int64_t kHundredYearsMs = 3'155'760'000'000;  // 100 x 365.25 days
 constexpr std::int64_t kIntMaxMs = 2'147'483'647;            // librdkafka's timeouts
 constexpr std::uint64_t kMaxWindowEvents = 10'000'000;

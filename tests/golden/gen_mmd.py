@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Golden fixture for the mmd detector (tests/golden/mmd.json): SPEC §4's
+"""Golden fixture for the mmd detector (tests/golden/mmd.json): detectors/README.md's
 definition computed with NumPy in float64 straight from the definition (direct
 squared distances, block sums of the kernel), on small fixed-seed cases. Run
 with Debian's /usr/bin/python3:

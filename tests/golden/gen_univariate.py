@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Golden fixtures for the univariate detectors (ks, psi, chi2), computed
-with SciPy/NumPy as SPEC §4 defines them. Run with Debian's /usr/bin/python3:
+with SciPy/NumPy as detectors/README.md defines them. Run with Debian's /usr/bin/python3:
 
     /usr/bin/python3 tests/golden/gen_univariate.py
 

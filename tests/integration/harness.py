@@ -21,7 +21,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 KAFKA_IO = os.path.join(HERE, "kafka_io.py")
 PYTHON = "/usr/bin/python3"
 
-# Group timing on the mock (STACK-NOTES): rebalances wait session.timeout.ms - 1 s.
+# Group timing on the mock (include/driftd/README.md, "driftd kafka-sandbox"): rebalances wait session.timeout.ms - 1 s.
 TEST_KAFKA_PROPERTIES = {"session.timeout.ms": "6000", "heartbeat.interval.ms": "500"}
 
 
@@ -148,7 +148,7 @@ def retried_batches(records):
 
 
 def check_published(bootstrap, expected, when, broker_outages=False):
-    """SPEC §7: the outputs on Kafka are exactly `expected` (replay's) — none
+    """Promises on data (include/driftd/README.md): the outputs on Kafka are exactly `expected` (replay's) — none
     missing, none twice, none extra — and there is something to compare.
 
     With `broker_outages`, one kind of copy is the sandbox's, not driftd's:

@@ -12,7 +12,7 @@ Writes into OUTDIR:
 
 Model `drifty` (or those named by --drifting) shifts feature x by one standard deviation from its K-th event
 (until --drift-end, if given); `steady` never changes. Every J-th message is invalid, cycling through the
-reasons driftd must recognise (SPEC §2).
+reasons driftd must recognise (include/driftd/README.md, "Events").
 """
 import argparse
 import base64

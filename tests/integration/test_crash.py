@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Crash test (SPEC §7): `driftd run` is killed with SIGKILL at random
+"""Crash test (include/driftd/README.md, "Promises on data"): `driftd run` is killed with SIGKILL at random
 points while it consumes a stream with drift, and restarted each time,
 while a producer keeps sending. At the end the alerts and retrain triggers
 on their topics equal `driftd replay` on the same events — none missing,

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Garbage on the input topic never stops `driftd run`, and every bad message
-is counted under the right reason and dead-lettered unchanged (SPEC §2, §7).
+is counted under the right reason and dead-lettered unchanged (include/driftd/README.md, "Events", "Dead letters").
 
 A valid two-model stream (make_stream.py, 3000 events per model) with ~10 %
 malformed messages mixed in at random places, generated with a fixed seed:

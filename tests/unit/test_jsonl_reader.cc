@@ -35,7 +35,7 @@ const driftd::Column& column(const Table& table, std::string_view name) {
   return *found;
 }
 
-// The event of SPEC §2.
+// The event of include/driftd/README.md, "Events".
 constexpr const char* event_line =
     R"({"model_id": "fraud-v3", "ts": 1763800000123, )"
     R"("features": {"amount": 12.5, "country": "KR", "is_new": true}, "prediction": 0.83, "label": 1})";

@@ -15,7 +15,7 @@ using namespace driftd;
 
 namespace {
 
-// SPEC §4 "ks": agreement with SciPy to 1e-6 while both samples are within
+// detectors/README.md, "ks": agreement with SciPy to 1e-6 while both samples are within
 // the exact range, 1e-4 beyond.
 double spec_tolerance(std::uint64_t n, std::uint64_t m) { return std::max(n, m) <= 10000 ? 1e-6 : 1e-4; }
 
