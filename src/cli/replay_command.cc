@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <string_view>
 
 #include "cli/commands.h"
@@ -53,9 +54,8 @@ int replay_command(const std::vector<std::string>& args) {
   LineReader input(input_path, config.input.max_bytes + 1);
   Pipeline pipeline(config);
 
-  JsonLinesSink standard_output(stdout);
   OutputFanOut outputs;
-  outputs.add(standard_output);
+  outputs.add(std::make_unique<JsonLinesSink>(stdout));
   ToOutputs sink(outputs);
   TextLine line;
   while (input.next(line)) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <memory>
 #include <stdexcept>
 
 #include <librdkafka/rdkafka.h>
@@ -40,11 +41,10 @@ Daemon::Daemon(const Config& config, Metrics& metrics, StatusBoard& status, cons
       producer_(config.kafka),
       connected_(wait_for_broker()),
       partitions_(config.models.size()),
-      kafka_outputs_(config.kafka, producer_, ledger_),
+      kafka_outputs_(outputs_.add(std::make_unique<KafkaOutputSink>(config.kafka, producer_, ledger_))),
       metrics_feed_(metrics, config.models.size()),
       consumer_(config.kafka, *this) {
   producer_.stop_waiting_on(stop_);
-  outputs_.add(kafka_outputs_);
   last_evaluation_.resize(config.models.size());
 }
 

@@ -90,8 +90,8 @@ class Daemon final : private PartitionListener, private PipelineSink {
   PartitionTracker partitions_;
   bool ledger_stale_ = true;                   // partitions moved in: read the output topics again
   OutputLedger ledger_;
-  KafkaOutputSink kafka_outputs_;
-  OutputFanOut outputs_;                       // where alerts, triggers and dead letters go: Kafka
+  OutputFanOut outputs_;                       // where alerts, triggers and dead letters go
+  KafkaOutputSink& kafka_outputs_;             // one of them
   MetricsFeed metrics_feed_;
   bool broker_ok_ = true;
   std::uint64_t transactions_ = 0;             // exactly_once: transactions committed

@@ -10,21 +10,21 @@ void publish(const AlertOutput& output, OutputSink& sink) {
 }
 
 void OutputFanOut::alert(const Alert& alert) {
-  for (OutputSink* sink : sinks_) sink->alert(alert);
+  for (const auto& sink : sinks_) sink->alert(alert);
 }
 
 void OutputFanOut::retrain_trigger(const RetrainTrigger& trigger) {
-  for (OutputSink* sink : sinks_) sink->retrain_trigger(trigger);
+  for (const auto& sink : sinks_) sink->retrain_trigger(trigger);
 }
 
 void OutputFanOut::dead_letter(const MessageSource& source, InvalidReason reason) {
-  for (OutputSink* sink : sinks_) sink->dead_letter(source, reason);
+  for (const auto& sink : sinks_) sink->dead_letter(source, reason);
 }
 
 // The enum's order is the order of badness.
 OutputSink::Flush OutputFanOut::flush(std::chrono::milliseconds timeout) {
   Flush worst = Flush::delivered;
-  for (OutputSink* sink : sinks_) worst = std::max(worst, sink->flush(timeout));
+  for (const auto& sink : sinks_) worst = std::max(worst, sink->flush(timeout));
   return worst;
 }
 

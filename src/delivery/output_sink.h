@@ -10,6 +10,8 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
+#include <utility>
 #include <vector>
 
 #include "decode/event_decoder.h"
@@ -42,8 +44,13 @@ void publish(const AlertOutput& output, OutputSink& sink);
 // Every output to each sink, in the order they were added.
 class OutputFanOut final : public OutputSink {
  public:
-  // `sink` must outlive the fan-out.
-  void add(OutputSink& sink) { sinks_.push_back(&sink); }
+  // Takes `sink`; gives it back for its owner's own questions (counters).
+  template <typename Sink>
+  Sink& add(std::unique_ptr<Sink> sink) {
+    Sink& added = *sink;
+    sinks_.push_back(std::move(sink));
+    return added;
+  }
 
   void alert(const Alert& alert) override;
   void retrain_trigger(const RetrainTrigger& trigger) override;
@@ -52,7 +59,7 @@ class OutputFanOut final : public OutputSink {
   Flush flush(std::chrono::milliseconds timeout) override;
 
  private:
-  std::vector<OutputSink*> sinks_;
+  std::vector<std::unique_ptr<OutputSink>> sinks_;
 };
 
 }  // namespace driftd
