@@ -138,7 +138,7 @@ TEST_CASE("model_window: counts read rarely, after events came and went unread, 
   }
 }
 
-TEST_CASE("model_window: a time window holds (B - duration, B] at each boundary, late events dropped", "[window]") {
+TEST_CASE("model_window: a time window holds the events after B - duration up to B at each boundary B, late events dropped", "[window]") {
   Fixture f;
   const WindowConfig config{.duration = Millis(1000), .step_duration = Millis(250)};
   ModelWindow window(f.schema, f.profile, config);
