@@ -4,7 +4,7 @@
 #include <cmath>
 #include <limits>
 
-#include "registry.h"
+#include "detector_registry.h"
 
 namespace driftd {
 namespace {

@@ -8,7 +8,7 @@
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
-#include "registry.h"
+#include "detector_registry.h"
 #include "engine/model_monitor.h"
 
 namespace driftd {
@@ -39,8 +39,8 @@ std::string joined(const std::vector<std::string>& features) {
 }
 
 bool has_p_value(const std::string& test) {
-  const auto detector = make_detector(test, TestParams{});
-  return detector && detector->kind() == TestKind::p_value;
+  const DetectorInfo* info = find_detector(test);
+  return info != nullptr && info->kind == TestKind::p_value;
 }
 
 // Every configured test name, for the histogram's series.

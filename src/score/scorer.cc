@@ -1,7 +1,7 @@
 #include "scorer.h"
 
+#include "detector_registry.h"
 #include "driftd/error.h"
-#include "registry.h"
 #include "samples/samples.h"
 
 namespace driftd {

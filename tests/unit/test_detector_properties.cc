@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 #include <random>
 
-#include "registry.h"
+#include "detector_registry.h"
 
 using namespace driftd;
 

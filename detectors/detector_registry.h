@@ -1,0 +1,49 @@
+// The table of drift tests: what each configuration name is (its kind, the
+// columns it takes) and how to make its detector. Questions about a test are
+// answered from its row, without constructing a detector.
+//
+// Adding a test takes a file pair detectors/<name>.{h,cc} and one row in
+// detector_registry.cc; the configuration loader, the engine, `score` and
+// the metrics find it through this table.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "driftd/detector.h"
+
+namespace driftd {
+
+// Everything a test may be parameterised with; each detector reads the fields
+// it needs. Defaults are those of SPEC §3/§4.
+struct TestParams {
+  std::size_t psi_bins = 10;        // psi: number of reference-quantile bins (>= 2)
+  double psi_threshold = 0.2;       // psi: drift when PSI >= this
+  std::size_t permutations = 100;   // mmd: permutations for the p-value (>= 1)
+  std::optional<double> sigma;      // mmd: kernel width; unset = median heuristic
+  std::uint64_t seed = 0x5eedd71f7ULL;  // mmd: permutations and subsampling
+};
+
+// One row of the table.
+struct DetectorInfo {
+  std::string_view name;   // as configuration files name the test, e.g. "ks"
+  TestKind kind;           // how its result is decided (Detector::kind() agrees)
+  bool numeric;            // takes a numeric column
+  bool categorical;        // takes a categorical column
+  bool multivariate;       // takes several numeric features at once (listed under `multivariate`)
+  std::unique_ptr<Detector> (*make)(const TestParams& params);
+};
+
+// Every test, in a stable order (for messages).
+std::span<const DetectorInfo> detector_table();
+
+// The row of the test configured as `name`, or nullptr when no test has that name.
+const DetectorInfo* find_detector(std::string_view name);
+
+// The detector configured as `name`, or nullptr when no test has that name.
+std::unique_ptr<Detector> make_detector(std::string_view name, const TestParams& params);
+
+}  // namespace driftd
