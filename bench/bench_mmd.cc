@@ -14,6 +14,7 @@
 #include <random>
 #include <vector>
 
+#include "detector_registry.h"
 #include "mmd.h"
 
 int main(int argc, char** argv) {
@@ -41,7 +42,7 @@ int main(int argc, char** argv) {
 
   const driftd::PointSample reference{std::span<const double>(values).first(n * dims), dims};
   const driftd::PointSample current{std::span<const double>(values).subspan(n * dims), dims};
-  const driftd::MmdDetector detector(permutations, std::nullopt, 0x5eedd71f7ULL);
+  const driftd::MmdDetector detector(permutations, std::nullopt, driftd::seeds::kUnconfigured);
 
   driftd::TestResult result;
   std::vector<double> cpu_ms;

@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "config/test_params.h"
 #include "decode/input_file.h"
 #include "decode/read_file.h"
 #include "detector_registry.h"
@@ -334,7 +335,7 @@ FeatureConfig load_feature(const Field& f, std::string fixed_name = {}) {
     }
     if (feature.tests.empty()) tests->fail("expected at least one test");
   } else {
-    feature.tests = numeric ? std::vector<std::string>{"ks", "psi"} : std::vector<std::string>{"chi2", "psi"};
+    feature.tests = default_tests(feature.type);
   }
   return feature;
 }

@@ -19,15 +19,6 @@ constexpr boost::uuids::uuid kIdNamespace = {
 
 std::string state_key(const std::string& feature, const std::string& test) { return feature + '\x1f' + test; }
 
-std::string joined_features(const std::vector<std::string>& features) {
-  std::string joined;
-  for (const auto& feature : features) {
-    if (!joined.empty()) joined += '+';
-    joined += feature;
-  }
-  return joined;
-}
-
 // Saturates, so that a test drifting for ever never wraps back below min_consecutive.
 void count_one(std::uint32_t& in_a_row) {
   if (in_a_row < std::numeric_limits<std::uint32_t>::max()) ++in_a_row;

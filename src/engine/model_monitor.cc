@@ -4,15 +4,11 @@
 #include <cmath>
 #include <limits>
 
+#include "config/test_params.h"
 #include "detector_registry.h"
 
 namespace driftd {
 namespace {
-
-// Seeds every random choice of the streaming engine (multivariate
-// subsampling and permutations), mixed with the window's end so that each
-// evaluation is reproducible on its own.
-constexpr std::uint64_t kSeed = 0x64726966746421ULL;
 
 const FeatureConfig& feature_config(const ModelConfig& model, std::size_t column) {
   return column < model.features.size() ? model.features[column] : *model.prediction;
@@ -34,21 +30,15 @@ ModelMonitor::ModelMonitor(const ModelSchema& schema, const ModelConfig& model, 
     : schema_(schema),
       model_(model),
       defaults_(defaults),
-      policy_{defaults.p_value, defaults.correction, defaults.dataset_drift_share},
+      policy_(defaults.policy()),
       alerts_(model.id, model.alerting, model.retrain, reference ? reference->rows : 0) {
-  TestParams params;
-  params.psi_bins = defaults.psi_bins;
-  params.psi_threshold = defaults.psi_threshold;
-  params.seed = kSeed;
+  const TestParams params = test_params(defaults, seeds::kEngine);
   for (std::size_t c = 0; c < schema.columns.size(); ++c) {
     auto& tests = detectors_.emplace_back();
     for (const auto& name : feature_config(model, c).tests) tests.push_back(make_detector(name, params));
   }
   for (const auto& config : model.multivariate) {
-    TestParams mv = params;
-    mv.permutations = config.permutations;
-    mv.sigma = config.sigma;
-    multivariate_.push_back(make_detector(config.test, mv));
+    multivariate_.push_back(make_detector(config.test, test_params(defaults, config, seeds::kEngine)));
   }
   if (reference) {
     start_windows(*reference);
@@ -60,7 +50,7 @@ ModelMonitor::ModelMonitor(const ModelSchema& schema, const ModelConfig& model, 
 }
 
 void ModelMonitor::start_windows(const ReferenceData& reference) {
-  profile_.emplace(prepare_reference(reference, schema_, model_, defaults_, kMaxCategories, kSeed));
+  profile_.emplace(prepare_reference(reference, schema_, model_, defaults_, kMaxCategories, seeds::kEngine));
   window_.emplace(schema_, *profile_, model_.window);
   alerts_.set_reference_rows(reference.rows);
 }
@@ -130,7 +120,7 @@ EvaluationReport ModelMonitor::evaluate() {
   }
   for (std::size_t i = 0; i < multivariate_.size(); ++i) {
     const MultivariateReference& ref = profile_->multivariate[i];
-    const std::vector<double> current = window_->points(ref, kSeed ^ report.window.end_sequence);
+    const std::vector<double> current = window_->points(ref, seeds::kEngine ^ report.window.end_sequence);
     const std::size_t dims = ref.columns.size();
     report.evaluation.multivariate.push_back(
         {.features = model_.multivariate[i].features,
