@@ -14,10 +14,9 @@ const FeatureConfig& feature_config(const ModelConfig& model, std::size_t column
   return column < model.features.size() ? model.features[column] : *model.prediction;
 }
 
-TestResult timed(const Detector& detector, const Sample& reference, const Sample& current,
-                 EvaluationReport& report) {
+TestResult timed(Detector& detector, const Sample& current, EvaluationReport& report) {
   const auto start = std::chrono::steady_clock::now();
-  TestResult result = detector.compare(reference, current);
+  TestResult result = detector.test(current);
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
   report.timings.push_back({detector.name(), took.count()});
   return result;
@@ -33,6 +32,7 @@ ModelMonitor::ModelMonitor(const ModelSchema& schema, const ModelConfig& model, 
       policy_(defaults.policy()),
       alerts_(model.id, model.alerting, model.retrain, reference ? reference->rows : 0) {
   const TestParams params = test_params(defaults, seeds::kEngine);
+  categorical_told_.resize(schema.columns.size());
   for (std::size_t c = 0; c < schema.columns.size(); ++c) {
     auto& tests = detectors_.emplace_back();
     for (const auto& name : feature_config(model, c).tests) tests.push_back(make_detector(name, params));
@@ -53,6 +53,17 @@ void ModelMonitor::start_windows(const ReferenceData& reference) {
   profile_.emplace(prepare_reference(reference, schema_, model_, defaults_, kMaxCategories, seeds::kEngine));
   window_.emplace(schema_, *profile_, model_.window);
   alerts_.set_reference_rows(reference.rows);
+  // The detectors view the profile, which stays put from here on. A
+  // categorical reference grows with the window's dictionary, so evaluate()
+  // tells it.
+  for (std::size_t c = 0; c < schema_.columns.size(); ++c) {
+    if (!profile_->numeric[c]) continue;
+    for (const auto& detector : detectors_[c]) detector->set_reference(profile_->numeric[c]->sample());
+  }
+  for (std::size_t i = 0; i < multivariate_.size(); ++i) {
+    const MultivariateReference& ref = profile_->multivariate[i];
+    multivariate_[i]->set_reference(PointSample{ref.points, ref.columns.size()});
+  }
 }
 
 void ModelMonitor::gather_reference(const DecodedEvent& event) {
@@ -109,22 +120,25 @@ EvaluationReport ModelMonitor::evaluate() {
                               .categorical = column.type == FeatureType::categorical,
                               .missing = window_->missing(c)};
     if (column.type == FeatureType::numeric) {
-      const GridSample reference = profile_->numeric[c]->sample();
       const GridSample current = window_->numeric_sample(c);
-      for (const auto& detector : detectors_[c]) feature.tests.push_back(timed(*detector, reference, current, report));
+      for (const auto& detector : detectors_[c]) feature.tests.push_back(timed(*detector, current, report));
     } else {
       const auto [reference, current] = window_->categorical_samples(c);
-      for (const auto& detector : detectors_[c]) feature.tests.push_back(timed(*detector, reference, current, report));
+      std::span<const std::uint64_t>& told = categorical_told_[c];
+      if (reference.counts.data() != told.data() || reference.counts.size() != told.size()) {
+        for (const auto& detector : detectors_[c]) detector->set_reference(reference);
+        told = reference.counts;
+      }
+      for (const auto& detector : detectors_[c]) feature.tests.push_back(timed(*detector, current, report));
     }
     report.evaluation.features.push_back(std::move(feature));
   }
   for (std::size_t i = 0; i < multivariate_.size(); ++i) {
     const MultivariateReference& ref = profile_->multivariate[i];
     const std::vector<double> current = window_->points(ref, seeds::kEngine ^ report.window.end_sequence);
-    const std::size_t dims = ref.columns.size();
     report.evaluation.multivariate.push_back(
         {.features = model_.multivariate[i].features,
-         .test = timed(*multivariate_[i], PointSample{ref.points, dims}, PointSample{current, dims}, report)});
+         .test = timed(*multivariate_[i], PointSample{current, ref.columns.size()}, report)});
   }
   report.decision = decide(report.evaluation, policy_);
   report.output = alerts_.on_evaluation(report.evaluation, report.decision, report.window);

@@ -19,8 +19,13 @@ FeatureEvaluation evaluate_feature(TableNumbers& reference, TableNumbers& curren
   const Column& r = require_column(reference.table(), feature.name);
   const Column& c = require_column(current.table(), feature.name);
   FeatureEvaluation out{.name = feature.name, .categorical = feature.type == FeatureType::categorical};
+  // One detector per test, each tested once: the samples outlive it.
   const auto run_tests = [&](const Sample& ref_sample, const Sample& cur_sample) {
-    for (const auto& test : feature.tests) out.tests.push_back(make_detector(test, params)->compare(ref_sample, cur_sample));
+    for (const auto& test : feature.tests) {
+      const auto detector = make_detector(test, params);
+      detector->set_reference(ref_sample);
+      out.tests.push_back(detector->test(cur_sample));
+    }
   };
   if (out.categorical) {
     const CategoryCounts counts = category_counts(r, c);
@@ -46,9 +51,8 @@ MultivariateEvaluation evaluate_multivariate(TableNumbers& reference, TableNumbe
   const PointValues points =
       point_values(reference, ref_columns, current, cur_columns, config.max_points, seeds::kScore);
   const auto detector = make_detector(config.test, test_params(defaults, config, seeds::kScore));
-  return {.features = config.features,
-          .test = detector->compare(PointSample{points.reference, points.dims},
-                                    PointSample{points.current, points.dims})};
+  detector->set_reference(PointSample{points.reference, points.dims});
+  return {.features = config.features, .test = detector->test(PointSample{points.current, points.dims})};
 }
 
 }  // namespace
