@@ -54,11 +54,17 @@ void ModelMonitor::start_windows(const ReferenceData& reference) {
   window_.emplace(schema_, *profile_, model_.window);
   alerts_.set_reference_rows(reference.rows);
   // The detectors view the profile, which stays put from here on. A
-  // categorical reference grows with the window's dictionary, so evaluate()
-  // tells it.
+  // categorical reference grows with the window's dictionary: evaluate()
+  // tells it again then.
   for (std::size_t c = 0; c < schema_.columns.size(); ++c) {
-    if (!profile_->numeric[c]) continue;
-    for (const auto& detector : detectors_[c]) detector->set_reference(profile_->numeric[c]->sample());
+    Sample sample;
+    if (profile_->numeric[c]) {
+      sample = profile_->numeric[c]->sample();
+    } else {
+      categorical_told_[c] = profile_->categorical[c]->counts;
+      sample = CategoricalSample{categorical_told_[c]};
+    }
+    for (const auto& detector : detectors_[c]) detector->set_reference(sample);
   }
   for (std::size_t i = 0; i < multivariate_.size(); ++i) {
     const MultivariateReference& ref = profile_->multivariate[i];
