@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # MMD, n = m = 1000 points in 10 features, 100 permutations: CPU time of
-# driftd's compare() against the same test written with PyTorch (CPU, one
+# driftd's MmdDetector::test() against the same test written with PyTorch (CPU, one
 # thread, bench/mmd_torch.py) on the same data, and against the 1.9 CPU-s
 # that Alibi Detect's MMDDrift takes for this case.
 set -euo pipefail

@@ -5,9 +5,9 @@
 
 namespace driftd {
 
-TestResult Chi2Detector::compare(const Sample& reference, const Sample& current) const {
+TestResult Chi2Detector::test(const Sample& current) {
   TestResult result{.test = "chi2", .kind = TestKind::p_value};
-  const auto* r = std::get_if<CategoricalSample>(&reference);
+  const auto* r = std::get_if<CategoricalSample>(&reference());
   const auto* c = std::get_if<CategoricalSample>(&current);
   if (r == nullptr || c == nullptr || r->counts.size() != c->counts.size()) {
     result.error = "chi2 needs two categorical samples";

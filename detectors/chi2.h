@@ -10,7 +10,7 @@ class Chi2Detector final : public Detector {
  public:
   std::string_view name() const override { return "chi2"; }
   TestKind kind() const override { return TestKind::p_value; }
-  TestResult compare(const Sample& reference, const Sample& current) const override;
+  TestResult test(const Sample& current) override;
 };
 
 }  // namespace driftd

@@ -62,9 +62,9 @@ double ks_statistic(std::span<const GridCount> r, std::span<const GridCount> c, 
   return d;
 }
 
-TestResult KsDetector::compare(const Sample& reference, const Sample& current) const {
+TestResult KsDetector::test(const Sample& current) {
   TestResult result{.test = "ks", .kind = TestKind::p_value};
-  if (const auto* r = std::get_if<GridSample>(&reference)) {
+  if (const auto* r = std::get_if<GridSample>(&reference())) {
     const auto* c = std::get_if<GridSample>(&current);
     if (c == nullptr || r->counts.size() != c->counts.size()) {
       result.error = "ks needs two samples on the same grid";
@@ -84,7 +84,7 @@ TestResult KsDetector::compare(const Sample& reference, const Sample& current) c
     result.p_value = ks_2samp_p_value(n, m, result.statistic);
     return result;
   }
-  const auto* r = std::get_if<NumericSample>(&reference);
+  const auto* r = std::get_if<NumericSample>(&reference());
   const auto* c = std::get_if<NumericSample>(&current);
   if (r == nullptr || c == nullptr) {
     result.error = "ks needs numeric samples";

@@ -9,7 +9,7 @@ class KsDetector final : public Detector {
  public:
   std::string_view name() const override { return "ks"; }
   TestKind kind() const override { return TestKind::p_value; }
-  TestResult compare(const Sample& reference, const Sample& current) const override;
+  TestResult test(const Sample& current) override;
 };
 
 // D = sup |F_R(x) - F_C(x)| of two ascending samples, in one merge walk.

@@ -465,7 +465,7 @@ double ks_2samp_p_value(std::uint64_t n, std::uint64_t m, double d) {
     d = double(h) / double(lcm);  // what SciPy's fallback below is given
     // The exact p-value depends on (n, m, h) alone and costs 20 µs to ms; a
     // window sliding over a steady stream asks for the same few again and
-    // again. Per thread, so compare() stays safe to call concurrently.
+    // again. Per thread, so distinct detectors may test concurrently.
     struct KeyHash {
       std::size_t operator()(const std::pair<std::uint64_t, std::int64_t>& k) const {
         return std::hash<std::uint64_t>()(k.first * 0x9e3779b97f4a7c15ULL ^ std::uint64_t(k.second));

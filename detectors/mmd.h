@@ -23,7 +23,7 @@ class MmdDetector final : public Detector {
 
   std::string_view name() const override { return "mmd"; }
   TestKind kind() const override { return TestKind::p_value; }
-  TestResult compare(const Sample& reference, const Sample& current) const override;
+  TestResult test(const Sample& current) override;
 
  private:
   std::size_t permutations_;

@@ -112,9 +112,9 @@ double psi_from_counts(std::span<const std::uint64_t> reference, std::span<const
   return psi;
 }
 
-TestResult PsiDetector::compare(const Sample& reference, const Sample& current) const {
+TestResult PsiDetector::test(const Sample& current) {
   TestResult result{.test = "psi", .kind = TestKind::distance, .threshold = threshold_};
-  if (const auto* r = std::get_if<GridSample>(&reference)) {
+  if (const auto* r = std::get_if<GridSample>(&reference())) {
     const auto* c = std::get_if<GridSample>(&current);
     if (c == nullptr || r->counts.size() != c->counts.size() || r->counts.size() != 2 * r->points.size() + 1) {
       result.error = "psi needs two samples on the same grid";
@@ -137,7 +137,7 @@ TestResult PsiDetector::compare(const Sample& reference, const Sample& current) 
     result.statistic = psi_from_counts(grid_bin_counts(*r, ends), grid_bin_counts(*c, ends));
     return result;
   }
-  if (const auto* r = std::get_if<NumericSample>(&reference)) {
+  if (const auto* r = std::get_if<NumericSample>(&reference())) {
     const auto* c = std::get_if<NumericSample>(&current);
     if (c == nullptr || r->sorted.empty() || c->sorted.empty()) {
       result.error = "psi needs at least one value in each sample";
@@ -147,7 +147,7 @@ TestResult PsiDetector::compare(const Sample& reference, const Sample& current) 
     result.statistic = psi_from_counts(psi_bin_counts(r->sorted, edges), psi_bin_counts(c->sorted, edges));
     return result;
   }
-  const auto* r = std::get_if<CategoricalSample>(&reference);
+  const auto* r = std::get_if<CategoricalSample>(&reference());
   const auto* c = std::get_if<CategoricalSample>(&current);
   if (r == nullptr || c == nullptr || r->counts.size() != c->counts.size()) {
     result.error = "psi needs two numeric or two categorical samples";

@@ -13,7 +13,7 @@ class PsiDetector final : public Detector {
   PsiDetector(std::size_t bins, double threshold) : bins_(bins), threshold_(threshold) {}
   std::string_view name() const override { return "psi"; }
   TestKind kind() const override { return TestKind::distance; }
-  TestResult compare(const Sample& reference, const Sample& current) const override;
+  TestResult test(const Sample& current) override;
 
  private:
   std::size_t bins_;

@@ -60,6 +60,10 @@ struct Defaults {
   double psi_threshold = 0.2;                     // > 0
   std::size_t psi_bins = 10;                      // [2, 1000]
   double dataset_drift_share = 0.5;               // (0, 1]
+
+  // How evaluations under these defaults are decided (detectors/README.md,
+  // "The decision").
+  DecisionPolicy policy() const { return {p_value, correction, dataset_drift_share}; }
 };
 
 enum class FeatureType { numeric, categorical };
@@ -67,7 +71,7 @@ enum class FeatureType { numeric, categorical };
 struct FeatureConfig {
   std::string name;
   FeatureType type = FeatureType::numeric;
-  std::vector<std::string> tests;  // default: ks+psi (numeric), chi2+psi (categorical)
+  std::vector<std::string> tests;  // default: default_tests() (src/config/test_params.h)
 };
 
 struct MultivariateConfig {
@@ -122,10 +126,6 @@ struct Config {
   InputConfig input;
   Defaults defaults;
   std::vector<ModelConfig> models;  // at least one
-
-  DecisionPolicy policy() const {
-    return {defaults.p_value, defaults.correction, defaults.dataset_drift_share};
-  }
 };
 
 // What a configuration may ask for. load_config refuses more, naming the

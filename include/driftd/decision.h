@@ -31,6 +31,10 @@ struct MultivariateEvaluation {
   TestResult test;
 };
 
+// The name a multivariate test's features go by in alerts, metrics and
+// reports: joined by '+', e.g. "amount+age".
+std::string joined_features(const std::vector<std::string>& features);
+
 struct Evaluation {
   std::vector<FeatureEvaluation> features;
   std::vector<MultivariateEvaluation> multivariate;

@@ -1,12 +1,24 @@
 // The one interface every drift test implements, and the values it exchanges.
 //
-// A detector is a pure function of a reference sample and a current sample:
-// no I/O, no clock, no global state, so the same inputs always give the same
-// result. Samples arrive already prepared (sorted, counted or standardised)
-// because the offline scorer prepares them once per file and the streaming
-// engine maintains them incrementally; a detector never re-does that work.
+// A detector is told its reference once (set_reference), where it may
+// prepare whatever every later test needs (a threshold calibrated on the
+// reference, its bins), then tests current samples against it (test), once
+// per evaluation. It does no I/O and reads no clock or global state, so the
+// same reference and current samples always give the same result. Samples
+// arrive already prepared (sorted, counted or standardised) because the
+// offline scorer prepares them once per file and the streaming engine
+// maintains them incrementally; a detector never re-does that work.
 //
-// Thread safety: compare() is const and may be called concurrently.
+// Lifetimes: samples are views (spans) of data their caller owns. The
+// detector keeps the reference's view, so that data must stay alive and
+// unchanged until the detector is told another reference or is destroyed;
+// a detector that needs it longer copies it. The current sample is read
+// only during test().
+//
+// Thread safety: set_reference() and test() may change the detector (what
+// it prepared, state it carries from one test to the next), so an instance
+// serves one (feature, test) pair and one thread at a time. Distinct
+// instances share nothing and may be used concurrently.
 #pragma once
 
 #include <cstdint>
@@ -99,10 +111,26 @@ class Detector {
   virtual std::string_view name() const = 0;
   virtual TestKind kind() const = 0;
 
-  // Compares current against reference. Both samples hold the same
+  // The reference every later test() compares with, replacing any earlier
+  // one (a caller whose reference changes tells it again: the engine's
+  // categorical reference gains a zero count for each category first seen
+  // in the stream). The default keeps the view; a detector that prepares
+  // something from the reference overrides this and calls it too.
+  virtual void set_reference(const Sample& reference) { reference_ = reference; }
+
+  // Compares current against the reference. Both samples hold the same
   // alternative. A sample kind the test does not handle, or samples too small
-  // to test, give a result with `error` set, never an exception.
-  virtual TestResult compare(const Sample& reference, const Sample& current) const = 0;
+  // to test, give a result with `error` set, never an exception; so does a
+  // test before any set_reference() (the reference is then an empty numeric
+  // sample).
+  virtual TestResult test(const Sample& current) = 0;
+
+ protected:
+  // What set_reference() was last told.
+  const Sample& reference() const { return reference_; }
+
+ private:
+  Sample reference_;
 };
 
 }  // namespace driftd

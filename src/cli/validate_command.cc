@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "driftd/config.h"
+#include "driftd/decision.h"
 #include "driftd/event.h"
 #include "driftd/table.h"
 #include "window/reference_profile.h"
@@ -21,9 +22,9 @@ std::string show_duration(Millis value) {
   return std::to_string(ms) + "ms";
 }
 
-std::string join(const std::vector<std::string>& items, const char* separator = ", ") {
+std::string join(const std::vector<std::string>& items) {
   std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : separator) + item;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
   return out;
 }
 
@@ -70,7 +71,7 @@ int validate_command(const std::vector<std::string>& args) {
           << (feature.type == FeatureType::numeric ? "numeric" : "categorical") << "): " << join(feature.tests) << "\n";
     }
     for (const auto& mv : model.multivariate) {
-      out << "  multivariate " << mv.test << " over " << join(mv.features, "+") << ": " << mv.permutations
+      out << "  multivariate " << mv.test << " over " << joined_features(mv.features) << ": " << mv.permutations
           << " permutations, sigma " << (mv.sigma ? std::to_string(*mv.sigma) : "auto") << "\n";
     }
     out << "  alerting: after " << model.alerting.min_consecutive << " drifted evaluation(s), cooldown "

@@ -20,12 +20,13 @@
 #include <unordered_set>
 
 #include "config/config_keys.h"
+#include "config/test_params.h"
 #include "decode/input_file.h"
 #include "decode/read_file.h"
+#include "detector_registry.h"
 #include "driftd/config.h"
 #include "driftd/error.h"
 #include "http/listen_address.h"
-#include "registry.h"
 
 namespace driftd {
 
@@ -322,9 +323,10 @@ FeatureConfig load_feature(const Field& f, std::string fixed_name = {}) {
   if (auto tests = f.child("tests")) {
     for (const auto& item : tests->items()) {
       const auto name = item.text();
-      if (!make_detector(name, {})) item.fail("unknown test '" + name + "'");
-      if (detector_is_multivariate(name)) item.fail("'" + name + "' is multivariate: list it under multivariate");
-      if (numeric ? !detector_takes_numeric(name) : !detector_takes_categorical(name)) {
+      const DetectorInfo* test = find_detector(name);
+      if (test == nullptr) item.fail("unknown test '" + name + "'");
+      if (test->multivariate) item.fail("'" + name + "' is multivariate: list it under multivariate");
+      if (!(numeric ? test->numeric : test->categorical)) {
         item.fail("test '" + name + "' does not apply to a " + (numeric ? "numeric" : "categorical") + " feature");
       }
       if (std::find(feature.tests.begin(), feature.tests.end(), name) != feature.tests.end()) {
@@ -334,9 +336,20 @@ FeatureConfig load_feature(const Field& f, std::string fixed_name = {}) {
     }
     if (feature.tests.empty()) tests->fail("expected at least one test");
   } else {
-    feature.tests = numeric ? std::vector<std::string>{"ks", "psi"} : std::vector<std::string>{"chi2", "psi"};
+    feature.tests = default_tests(feature.type);
   }
   return feature;
+}
+
+// The tests that may be listed under `multivariate`, for messages.
+std::string multivariate_test_names() {
+  std::string names;
+  for (const DetectorInfo& info : detector_table()) {
+    if (!info.multivariate) continue;
+    if (!names.empty()) names += ", ";
+    names += info.name;
+  }
+  return names;
 }
 
 // A model's features by name, for the multivariate tests to look up.
@@ -347,7 +360,9 @@ MultivariateConfig load_multivariate(const Field& f, const FeatureTypes& types) 
   MultivariateConfig mv;
   const auto test = f.required("test");
   mv.test = test.text();
-  if (!detector_is_multivariate(mv.test)) test.fail("expected a multivariate test (mmd), found '" + mv.test + "'");
+  if (const DetectorInfo* info = find_detector(mv.test); info == nullptr || !info->multivariate) {
+    test.fail("expected a multivariate test (" + multivariate_test_names() + "), found '" + mv.test + "'");
+  }
   const auto features = f.required("features");
   std::unordered_set<std::string> listed;
   for (const auto& item : features.items()) {

@@ -17,14 +17,6 @@ namespace {
 constexpr boost::uuids::uuid kIdNamespace = {
     {0x77, 0xa0, 0x30, 0x3c, 0xcf, 0x33, 0x43, 0x74, 0x90, 0xd1, 0x96, 0xbe, 0x31, 0x8d, 0xfe, 0xcd}};
 
-std::string joined_features(const std::vector<std::string>& features) {
-  std::string joined;
-  for (const auto& feature : features) {
-    if (!joined.empty()) joined += '+';
-    joined += feature;
-  }
-  return joined;
-}
 
 // Saturates, so that a test drifting for ever never wraps back below min_consecutive.
 void count_one(std::uint32_t& in_a_row) {

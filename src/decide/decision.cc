@@ -25,6 +25,15 @@ double corrected_threshold(const std::vector<double>& p_values, double level, Co
   return level;
 }
 
+std::string joined_features(const std::vector<std::string>& features) {
+  std::string joined;
+  for (const auto& feature : features) {
+    if (!joined.empty()) joined += '+';
+    joined += feature;
+  }
+  return joined;
+}
+
 namespace {
 
 TestDecision decide_test(const TestResult& result, double p_threshold) {

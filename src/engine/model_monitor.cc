@@ -4,24 +4,19 @@
 #include <cmath>
 #include <limits>
 
-#include "registry.h"
+#include "config/test_params.h"
+#include "detector_registry.h"
 
 namespace driftd {
 namespace {
-
-// Seeds every random choice of the streaming engine (multivariate
-// subsampling and permutations), mixed with the window's end so that each
-// evaluation is reproducible on its own.
-constexpr std::uint64_t kSeed = 0x64726966746421ULL;
 
 const FeatureConfig& feature_config(const ModelConfig& model, std::size_t column) {
   return column < model.features.size() ? model.features[column] : *model.prediction;
 }
 
-TestResult timed(const Detector& detector, const Sample& reference, const Sample& current,
-                 EvaluationReport& report) {
+TestResult timed(Detector& detector, const Sample& current, EvaluationReport& report) {
   const auto start = std::chrono::steady_clock::now();
-  TestResult result = detector.compare(reference, current);
+  TestResult result = detector.test(current);
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
   report.timings.push_back({detector.name(), took.count()});
   return result;
@@ -34,21 +29,16 @@ ModelMonitor::ModelMonitor(const ModelSchema& schema, const ModelConfig& model, 
     : schema_(schema),
       model_(model),
       defaults_(defaults),
-      policy_{defaults.p_value, defaults.correction, defaults.dataset_drift_share},
+      policy_(defaults.policy()),
       alerts_(model.id, model.alerting, model.retrain, reference ? reference->rows : 0) {
-  TestParams params;
-  params.psi_bins = defaults.psi_bins;
-  params.psi_threshold = defaults.psi_threshold;
-  params.seed = kSeed;
+  const TestParams params = test_params(defaults, seeds::kEngine);
+  categorical_told_.resize(schema.columns.size());
   for (std::size_t c = 0; c < schema.columns.size(); ++c) {
     auto& tests = detectors_.emplace_back();
     for (const auto& name : feature_config(model, c).tests) tests.push_back(make_detector(name, params));
   }
   for (const auto& config : model.multivariate) {
-    TestParams mv = params;
-    mv.permutations = config.permutations;
-    mv.sigma = config.sigma;
-    multivariate_.push_back(make_detector(config.test, mv));
+    multivariate_.push_back(make_detector(config.test, test_params(defaults, config, seeds::kEngine)));
   }
   if (reference) {
     start_windows(*reference);
@@ -60,9 +50,26 @@ ModelMonitor::ModelMonitor(const ModelSchema& schema, const ModelConfig& model, 
 }
 
 void ModelMonitor::start_windows(const ReferenceData& reference) {
-  profile_.emplace(prepare_reference(reference, schema_, model_, defaults_, kMaxCategories, kSeed));
+  profile_.emplace(prepare_reference(reference, schema_, model_, defaults_, kMaxCategories, seeds::kEngine));
   window_.emplace(schema_, *profile_, model_.window);
   alerts_.set_reference_rows(reference.rows);
+  // The detectors view the profile, which stays put from here on. A
+  // categorical reference grows with the window's dictionary: evaluate()
+  // tells it again then.
+  for (std::size_t c = 0; c < schema_.columns.size(); ++c) {
+    Sample sample;
+    if (profile_->numeric[c]) {
+      sample = profile_->numeric[c]->sample();
+    } else {
+      categorical_told_[c] = profile_->categorical[c]->counts;
+      sample = CategoricalSample{categorical_told_[c]};
+    }
+    for (const auto& detector : detectors_[c]) detector->set_reference(sample);
+  }
+  for (std::size_t i = 0; i < multivariate_.size(); ++i) {
+    const MultivariateReference& ref = profile_->multivariate[i];
+    multivariate_[i]->set_reference(PointSample{ref.points, ref.columns.size()});
+  }
 }
 
 void ModelMonitor::gather_reference(const DecodedEvent& event) {
@@ -119,22 +126,25 @@ EvaluationReport ModelMonitor::evaluate() {
                               .categorical = column.type == FeatureType::categorical,
                               .missing = window_->missing(c)};
     if (column.type == FeatureType::numeric) {
-      const GridSample reference = profile_->numeric[c]->sample();
       const GridSample current = window_->numeric_sample(c);
-      for (const auto& detector : detectors_[c]) feature.tests.push_back(timed(*detector, reference, current, report));
+      for (const auto& detector : detectors_[c]) feature.tests.push_back(timed(*detector, current, report));
     } else {
       const auto [reference, current] = window_->categorical_samples(c);
-      for (const auto& detector : detectors_[c]) feature.tests.push_back(timed(*detector, reference, current, report));
+      std::span<const std::uint64_t>& told = categorical_told_[c];
+      if (reference.counts.data() != told.data() || reference.counts.size() != told.size()) {
+        for (const auto& detector : detectors_[c]) detector->set_reference(reference);
+        told = reference.counts;
+      }
+      for (const auto& detector : detectors_[c]) feature.tests.push_back(timed(*detector, current, report));
     }
     report.evaluation.features.push_back(std::move(feature));
   }
   for (std::size_t i = 0; i < multivariate_.size(); ++i) {
     const MultivariateReference& ref = profile_->multivariate[i];
-    const std::vector<double> current = window_->points(ref, kSeed ^ report.window.end_sequence);
-    const std::size_t dims = ref.columns.size();
+    const std::vector<double> current = window_->points(ref, seeds::kEngine ^ report.window.end_sequence);
     report.evaluation.multivariate.push_back(
         {.features = model_.multivariate[i].features,
-         .test = timed(*multivariate_[i], PointSample{ref.points, dims}, PointSample{current, dims}, report)});
+         .test = timed(*multivariate_[i], PointSample{current, ref.columns.size()}, report)});
   }
   report.decision = decide(report.evaluation, policy_);
   report.output = alerts_.on_evaluation(report.evaluation, report.decision, report.window);

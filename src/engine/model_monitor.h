@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "decide/alert_policy.h"
@@ -26,8 +27,8 @@ class ModelMonitor {
   // `reference` is the prepared file reference, or empty for from_stream.
   ModelMonitor(const ModelSchema& schema, const ModelConfig& model, const Defaults& defaults,
                std::optional<ReferenceData> reference);
-  // Its window points into its own reference profile: a copy or a move would
-  // leave the window reading the old one. Held by pointer instead.
+  // The window and the detectors view the reference profile it holds: a
+  // copy or a move would leave them reading the old one. Held by pointer.
   ModelMonitor(const ModelMonitor&) = delete;
   ModelMonitor& operator=(const ModelMonitor&) = delete;
 
@@ -54,8 +55,13 @@ class ModelMonitor {
   std::optional<ReferenceData> gathering_;        // from_stream: the first events so far
   std::optional<ReferenceProfile> profile_;
   std::optional<ModelWindow> window_;
+  // One detector per (column, test) and per multivariate test, told its
+  // reference once it is ready (start_windows).
   std::vector<std::vector<std::unique_ptr<Detector>>> detectors_;  // per column, per test
   std::vector<std::unique_ptr<Detector>> multivariate_;            // per multivariate test
+  // Per categorical column, the reference counts its detectors were told:
+  // they grow with the category dictionary, and are told again then.
+  std::vector<std::span<const std::uint64_t>> categorical_told_;
   AlertPolicy alerts_;
   std::uint64_t sequence_ = 0;                    // events of this model so far
 };

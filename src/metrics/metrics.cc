@@ -8,7 +8,7 @@
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
-#include "registry.h"
+#include "detector_registry.h"
 #include "engine/model_monitor.h"
 
 namespace driftd {
@@ -24,18 +24,9 @@ const Histogram::BucketBoundaries kEvaluationBuckets = {
     1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
 };
 
-std::string joined(const std::vector<std::string>& features) {
-  std::string text;
-  for (const auto& feature : features) {
-    if (!text.empty()) text += '+';
-    text += feature;
-  }
-  return text;
-}
-
 bool has_p_value(const std::string& test) {
-  const auto detector = make_detector(test, TestParams{});
-  return detector && detector->kind() == TestKind::p_value;
+  const DetectorInfo* info = find_detector(test);
+  return info != nullptr && info->kind == TestKind::p_value;
 }
 
 // Every configured test name, for the histogram's series.
@@ -178,7 +169,7 @@ void Metrics::add_model(const Families& f, const ModelSchema& schema, const Mode
     for (const auto& test : feature->tests) tests.push_back(make_test_series(f, schema.id, column.name, test));
   }
   for (const auto& mv : model.multivariate) {
-    s.multivariate.push_back(make_test_series(f, schema.id, joined(mv.features), mv.test));
+    s.multivariate.push_back(make_test_series(f, schema.id, joined_features(mv.features), mv.test));
   }
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "driftd/decision.h"
 #include "util/json_text.h"
 #include "util/utf8.h"
 
@@ -138,9 +139,8 @@ std::string score_table(const Score& score) {
     }
   }
   for (std::size_t i = 0; i < evaluation.multivariate.size(); ++i) {
-    std::string names;
-    for (const auto& name : evaluation.multivariate[i].features) names += (names.empty() ? "" : "+") + name;
-    add(names, "multivariate", evaluation.multivariate[i].test, score.decision.multivariate[i]);
+    add(joined_features(evaluation.multivariate[i].features), "multivariate", evaluation.multivariate[i].test,
+        score.decision.multivariate[i]);
   }
   std::vector<std::size_t> width(7, 0);
   for (const Row& row : rows) {

@@ -1,15 +1,12 @@
 #include "scorer.h"
 
+#include "config/test_params.h"
+#include "detector_registry.h"
 #include "driftd/error.h"
-#include "registry.h"
 #include "samples/samples.h"
 
 namespace driftd {
 namespace {
-
-// The seed of every random choice score makes (MMD subsampling and
-// permutations), so that the same files always give the same result.
-constexpr std::uint64_t kSeed = 20261122;
 
 const Column& require_column(const Table& table, const std::string& name) {
   const Column* column = table.find(name);
@@ -17,21 +14,18 @@ const Column& require_column(const Table& table, const std::string& name) {
   return *column;
 }
 
-TestParams params_for(const Defaults& defaults) {
-  TestParams params;
-  params.psi_bins = defaults.psi_bins;
-  params.psi_threshold = defaults.psi_threshold;
-  params.seed = kSeed;
-  return params;
-}
-
 FeatureEvaluation evaluate_feature(TableNumbers& reference, TableNumbers& current, const FeatureConfig& feature,
                                    const TestParams& params) {
   const Column& r = require_column(reference.table(), feature.name);
   const Column& c = require_column(current.table(), feature.name);
   FeatureEvaluation out{.name = feature.name, .categorical = feature.type == FeatureType::categorical};
+  // One detector per test, each tested once: the samples outlive it.
   const auto run_tests = [&](const Sample& ref_sample, const Sample& cur_sample) {
-    for (const auto& test : feature.tests) out.tests.push_back(make_detector(test, params)->compare(ref_sample, cur_sample));
+    for (const auto& test : feature.tests) {
+      const auto detector = make_detector(test, params);
+      detector->set_reference(ref_sample);
+      out.tests.push_back(detector->test(cur_sample));
+    }
   };
   if (out.categorical) {
     const CategoryCounts counts = category_counts(r, c);
@@ -47,20 +41,18 @@ FeatureEvaluation evaluate_feature(TableNumbers& reference, TableNumbers& curren
 }
 
 MultivariateEvaluation evaluate_multivariate(TableNumbers& reference, TableNumbers& current,
-                                             const MultivariateConfig& config, TestParams params) {
+                                             const MultivariateConfig& config, const Defaults& defaults) {
   std::vector<const Column*> ref_columns;
   std::vector<const Column*> cur_columns;
   for (const auto& name : config.features) {
     ref_columns.push_back(&require_column(reference.table(), name));
     cur_columns.push_back(&require_column(current.table(), name));
   }
-  const PointValues points = point_values(reference, ref_columns, current, cur_columns, config.max_points, kSeed);
-  params.permutations = config.permutations;
-  params.sigma = config.sigma;
-  const auto detector = make_detector(config.test, params);
-  return {.features = config.features,
-          .test = detector->compare(PointSample{points.reference, points.dims},
-                                    PointSample{points.current, points.dims})};
+  const PointValues points =
+      point_values(reference, ref_columns, current, cur_columns, config.max_points, seeds::kScore);
+  const auto detector = make_detector(config.test, test_params(defaults, config, seeds::kScore));
+  detector->set_reference(PointSample{points.reference, points.dims});
+  return {.features = config.features, .test = detector->test(PointSample{points.current, points.dims})};
 }
 
 }  // namespace
@@ -77,8 +69,7 @@ ModelConfig default_plan(TableNumbers& reference_numbers, TableNumbers& current_
     const bool numeric = reference_numbers.all_numbers(r) && current_numbers.all_numbers(*c);
     model.features.push_back({.name = r.name,
                               .type = numeric ? FeatureType::numeric : FeatureType::categorical,
-                              .tests = numeric ? std::vector<std::string>{"ks", "psi"}
-                                               : std::vector<std::string>{"chi2", "psi"}});
+                              .tests = default_tests(numeric ? FeatureType::numeric : FeatureType::categorical)});
     if (numeric) mmd.features.push_back(r.name);
   }
   if (model.features.empty()) throw InputError(current.path, 1, "", "no column in common with " + reference.path);
@@ -88,7 +79,7 @@ ModelConfig default_plan(TableNumbers& reference_numbers, TableNumbers& current_
 
 Score score_tables(TableNumbers& reference, TableNumbers& current, const ModelConfig& model,
                    const Defaults& defaults) {
-  const TestParams params = params_for(defaults);
+  const TestParams params = test_params(defaults, seeds::kScore);
   Score score{.reference_rows = reference.table().rows(), .current_rows = current.table().rows()};
   for (const auto& feature : model.features) {
     score.evaluation.features.push_back(evaluate_feature(reference, current, feature, params));
@@ -97,9 +88,9 @@ Score score_tables(TableNumbers& reference, TableNumbers& current, const ModelCo
     score.evaluation.features.push_back(evaluate_feature(reference, current, *model.prediction, params));
   }
   for (const auto& multivariate : model.multivariate) {
-    score.evaluation.multivariate.push_back(evaluate_multivariate(reference, current, multivariate, params));
+    score.evaluation.multivariate.push_back(evaluate_multivariate(reference, current, multivariate, defaults));
   }
-  score.decision = decide(score.evaluation, {defaults.p_value, defaults.correction, defaults.dataset_drift_share});
+  score.decision = decide(score.evaluation, defaults.policy());
   return score;
 }
 

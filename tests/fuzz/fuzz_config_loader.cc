@@ -33,10 +33,10 @@
 #include <string>
 #include <string_view>
 
+#include "detector_registry.h"
 #include "driftd/config.h"
 #include "driftd/error.h"
 #include "http/listen_address.h"
-#include "registry.h"
 
 namespace {
 
@@ -128,9 +128,9 @@ void check_tests(const driftd::FeatureConfig& feature) {
   std::set<std::string> seen;
   for (const std::string& test : feature.tests) {
     require(seen.insert(test).second);
-    require(!driftd::detector_is_multivariate(test));
-    require(feature.type == driftd::FeatureType::numeric ? driftd::detector_takes_numeric(test)
-                                                          : driftd::detector_takes_categorical(test));
+    const driftd::DetectorInfo* info = driftd::find_detector(test);
+    require(info != nullptr && !info->multivariate);
+    require(feature.type == driftd::FeatureType::numeric ? info->numeric : info->categorical);
   }
 }
 
@@ -179,7 +179,8 @@ void check(const driftd::Config& config, const std::string& path) {
       check_tests(*model.prediction);
     }
     for (const driftd::MultivariateConfig& mv : model.multivariate) {
-      require(driftd::detector_is_multivariate(mv.test));
+      const driftd::DetectorInfo* info = driftd::find_detector(mv.test);
+      require(info != nullptr && info->multivariate);
       require(!mv.features.empty());
       std::set<std::string> used;
       for (const std::string& name : mv.features) {

@@ -8,10 +8,12 @@
 #include <catch2/catch.hpp>
 #include <random>
 
+#include "detector_testing.h"
 #include "ks.h"
 #include "psi.h"
 
 using namespace driftd;
+using driftd::testing::test_against;
 
 TEST_CASE("grid: cells of values on, between and beyond the points", "[grid]") {
   const std::vector<double> points = {1.0, 2.0, 4.0};
@@ -27,8 +29,8 @@ TEST_CASE("grid: cells of values on, between and beyond the points", "[grid]") {
 
 TEST_CASE("grid: ks and psi on grid counts equal ks and psi on the values", "[grid][ks][psi]") {
   std::mt19937_64 random(2026);
-  const KsDetector ks;
-  const PsiDetector psi(10, 0.2);
+  KsDetector ks;
+  PsiDetector psi(10, 0.2);
   for (int trial = 0; trial < 200; ++trial) {
     // Rounded normals: many ties, and current values between reference values.
     const double shift = (trial % 4) * 0.1;
@@ -48,14 +50,14 @@ TEST_CASE("grid: ks and psi on grid counts equal ks and psi on the values", "[gr
     const GridSample cur_grid{points, cur_counts};
     INFO("trial " << trial);
 
-    const TestResult ks_values = ks.compare(NumericSample{reference}, NumericSample{current});
-    const TestResult ks_grid = ks.compare(ref_grid, cur_grid);
+    const TestResult ks_values = test_against(ks, NumericSample{reference}, NumericSample{current});
+    const TestResult ks_grid = test_against(ks, ref_grid, cur_grid);
     REQUIRE(ks_grid.ok());
     CHECK(ks_grid.statistic == ks_values.statistic);
     CHECK(*ks_grid.p_value == *ks_values.p_value);
 
-    const TestResult psi_values = psi.compare(NumericSample{reference}, NumericSample{current});
-    const TestResult psi_grid = psi.compare(ref_grid, cur_grid);
+    const TestResult psi_values = test_against(psi, NumericSample{reference}, NumericSample{current});
+    const TestResult psi_grid = test_against(psi, ref_grid, cur_grid);
     REQUIRE(psi_grid.ok());
     CHECK(psi_grid.statistic == psi_values.statistic);
 
@@ -63,9 +65,11 @@ TEST_CASE("grid: ks and psi on grid counts equal ks and psi on the values", "[gr
     // prepared for another bin count are not used.
     const auto ends = psi_bin_ends(ref_grid, 10);
     REQUIRE_FALSE(ends.empty());
-    CHECK(psi.compare(GridSample{points, ref_counts, 10, ends}, cur_grid).statistic == psi_values.statistic);
+    CHECK(test_against(psi, GridSample{points, ref_counts, 10, ends}, cur_grid).statistic ==
+          psi_values.statistic);
     const auto other_ends = psi_bin_ends(ref_grid, 4);
-    CHECK(psi.compare(GridSample{points, ref_counts, 4, other_ends}, cur_grid).statistic == psi_values.statistic);
+    CHECK(test_against(psi, GridSample{points, ref_counts, 4, other_ends}, cur_grid).statistic ==
+          psi_values.statistic);
   }
 }
 
@@ -73,12 +77,13 @@ TEST_CASE("grid: psi refuses a grid that lacks the reference's values", "[grid][
   const std::vector<double> points = {0.0, 1.0};
   const std::vector<GridCount> between = {0, 1, 5, 1, 0};  // 5 reference values inside (0, 1)
   const std::vector<GridCount> current = {0, 1, 1, 1, 0};
-  const PsiDetector psi(10, 0.2);
-  CHECK_FALSE(psi.compare(GridSample{points, between}, GridSample{points, current}).ok());
+  PsiDetector psi(10, 0.2);
+  CHECK_FALSE(test_against(psi, GridSample{points, between}, GridSample{points, current}).ok());
   // Prepared bins that do not cover the grid are refused, not read past.
   const std::vector<GridCount> on_points = {0, 3, 0, 3, 0};
   const std::vector<std::size_t> short_ends = {2, 4};
-  CHECK_FALSE(psi.compare(GridSample{points, on_points, 10, short_ends}, GridSample{points, current}).ok());
+  CHECK_FALSE(
+      test_against(psi, GridSample{points, on_points, 10, short_ends}, GridSample{points, current}).ok());
 }
 
 TEST_CASE("grid: the bucket index finds the same cell as binary search", "[grid]") {

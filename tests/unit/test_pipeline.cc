@@ -1,8 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
+#include "chi2.h"
 #include "engine/pipeline.h"
 #include "temp_file.h"
 
@@ -81,6 +83,57 @@ TEST_CASE("pipeline: categories past the bound are counted as overflowed", "[pip
   // 999 named codes (the 1,000th is the shared overflow category): 10 from
   // the reference, 989 new ones; the other 211 new categories overflow.
   CHECK(pipeline.monitor(0).overflowed() == 211);
+}
+
+// The categorical reference grows with every category first seen in the
+// stream, so the engine tells its detectors the reference again: each
+// evaluation gives what a detector made for it gives on the window's counts.
+TEST_CASE("pipeline: a categorical test follows categories first seen in the stream", "[pipeline]") {
+  TempDir dir;
+  const driftd::Config config = driftd::load_config(dir.write("driftd.yaml", kConfig));
+  Pipeline pipeline(config);
+  struct Tests final : driftd::PipelineSink {
+    void on_invalid(const driftd::MessageSource&, InvalidReason) override {}
+    void on_evaluation(const EvaluationReport& report) override {
+      windows.push_back(report.window);
+      chi2.push_back(report.evaluation.features.at(1).tests.at(0));
+    }
+    std::vector<driftd::WindowInfo> windows;
+    std::vector<driftd::TestResult> chi2;
+  } sink;
+  // Events 0-9 are the reference (a, b); from 60 on, a new category every 15 events.
+  const auto category = [](int i) { return i < 60 ? std::string(i % 2 == 0 ? "a" : "b") : numbered("n", i / 15); };
+  const int events = 400;
+  for (int i = 0; i < events; ++i) pipeline.process(event(i, category(i)), 0, sink);
+  REQUIRE(sink.chi2.size() == 35);  // every 10 events once the window holds 50
+
+  // The dictionary's order: first seen, the reference's first.
+  std::vector<std::string> names;
+  for (int i = 0; i < events; ++i) {
+    if (std::find(names.begin(), names.end(), category(i)) == names.end()) names.push_back(category(i));
+  }
+  const auto counts = [&](std::uint64_t from, std::uint64_t to) {  // of model events (from, to]
+    std::vector<std::uint64_t> out(names.size(), 0);
+    for (std::uint64_t s = from + 1; s <= to; ++s) {
+      const auto at = std::find(names.begin(), names.end(), category(int(s) - 1));
+      ++out[std::size_t(at - names.begin())];
+    }
+    return out;
+  };
+  const std::vector<std::uint64_t> reference = counts(0, 10);
+  for (std::size_t e = 0; e < sink.chi2.size(); ++e) {
+    const driftd::WindowInfo& window = sink.windows[e];
+    INFO("window ending at event " << window.end_sequence);
+    const std::vector<std::uint64_t> current = counts(window.end_sequence - window.count, window.end_sequence);
+    driftd::Chi2Detector fresh;
+    fresh.set_reference(driftd::CategoricalSample{reference});
+    const driftd::TestResult want = fresh.test(driftd::CategoricalSample{current});
+    const driftd::TestResult& got = sink.chi2[e];
+    REQUIRE(got.ok() == want.ok());
+    CHECK(got.statistic == Approx(want.statistic).epsilon(1e-12));
+    CHECK(*got.p_value == Approx(*want.p_value).epsilon(1e-12));
+  }
+  CHECK(*sink.chi2.back().p_value < 1e-6);  // the new categories drifted
 }
 
 // Issue 13: two events near the largest 64-bit time sent the time window's

@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 
+#include "detector_testing.h"
 #include "golden.h"
 #include "lcg_sample.h"
 
 using namespace driftd;
 using driftd::testing::lcg_sample;
+using driftd::testing::test_against;
 
 TEST_CASE("psi: numeric edges and index agree with numpy", "[psi][golden]") {
   simdjson::dom::parser parser;
@@ -26,8 +28,8 @@ TEST_CASE("psi: numeric edges and index agree with numpy", "[psi][golden]") {
     REQUIRE(edges.size() == expected_edges.size());
     for (std::size_t i = 0; i < edges.size(); ++i) CHECK(edges[i] == expected_edges[i]);
 
-    const PsiDetector psi(bins, 0.2);
-    const TestResult result = psi.compare(NumericSample{reference}, NumericSample{current});
+    PsiDetector psi(bins, 0.2);
+    const TestResult result = test_against(psi, NumericSample{reference}, NumericSample{current});
     REQUIRE(result.ok());
     CHECK(result.kind == TestKind::distance);
     CHECK(result.threshold == 0.2);
@@ -40,13 +42,13 @@ TEST_CASE("psi: numeric edges and index agree with numpy", "[psi][golden]") {
 TEST_CASE("psi: categorical shares agree with numpy", "[psi][golden]") {
   simdjson::dom::parser parser;
   const auto golden = driftd::testing::load_golden(parser, "univariate.json");
-  const PsiDetector psi(10, 0.2);
+  PsiDetector psi(10, 0.2);
   for (auto c : golden["categorical"].get_array()) {
     std::vector<std::uint64_t> reference, current;
     for (auto v : c["reference"].get_array()) reference.push_back(std::uint64_t(v));
     for (auto v : c["current"].get_array()) current.push_back(std::uint64_t(v));
     INFO(std::string_view(c["name"]));
-    const TestResult result = psi.compare(CategoricalSample{reference}, CategoricalSample{current});
+    const TestResult result = test_against(psi, CategoricalSample{reference}, CategoricalSample{current});
     REQUIRE(result.ok());
     CHECK(result.statistic == Approx(double(c["psi"])).epsilon(1e-12).margin(1e-15));
   }
@@ -59,12 +61,12 @@ TEST_CASE("psi: values on an edge fall in the bin the edge closes", "[psi]") {
 }
 
 TEST_CASE("psi: empty or mismatched samples give an error", "[psi]") {
-  const PsiDetector psi(10, 0.2);
+  PsiDetector psi(10, 0.2);
   const std::vector<double> values = {1.0};
   const std::vector<double> none;
-  CHECK_FALSE(psi.compare(NumericSample{none}, NumericSample{values}).ok());
+  CHECK_FALSE(test_against(psi, NumericSample{none}, NumericSample{values}).ok());
   const std::vector<std::uint64_t> zero = {0, 0};
   const std::vector<std::uint64_t> some = {1, 2};
-  CHECK_FALSE(psi.compare(CategoricalSample{zero}, CategoricalSample{some}).ok());
-  CHECK_FALSE(psi.compare(NumericSample{values}, CategoricalSample{some}).ok());
+  CHECK_FALSE(test_against(psi, CategoricalSample{zero}, CategoricalSample{some}).ok());
+  CHECK_FALSE(test_against(psi, NumericSample{values}, CategoricalSample{some}).ok());
 }
