@@ -162,7 +162,9 @@ void Daemon::on_evaluation(const EvaluationReport& report) {
 void Daemon::checkpoint(std::chrono::milliseconds wait, Commit commit) {
   const std::vector<PartitionOffset> offsets = partitions_.uncommitted();
   if (producer_.transactional()) {
-    // Outputs and offsets commit together, or neither does.
+    // The Kafka sink's outputs and the offsets commit together, or neither
+    // does. (Kafka is the only sink of `run`; a sink outside Kafka would
+    // have to be flushed before this commit.)
     if (producer_.commit_transaction(offsets, *consumer_.group_metadata(), wait) != OutputProducer::Flush::delivered) {
       std::cerr << "driftd: " << producer_.last_error() << "; committing at a later checkpoint\n";
       return;
