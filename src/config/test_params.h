@@ -13,8 +13,8 @@
 namespace driftd {
 
 // The tests of a feature whose configuration lists none (config/README.md,
-// `models[].features[]`): KS and
-// PSI on a numeric feature, chi-square and PSI on a categorical one.
+// `models[].features[]`): KS and PSI on a numeric feature, chi-square and
+// PSI on a categorical one.
 std::vector<std::string> default_tests(FeatureType type);
 
 // The parameters of a feature's tests under `defaults`; `seed` is the

@@ -14,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-#include "decode/event_decoder.h"
+#include "driftd/event.h"
 #include "driftd/alert.h"
 #include "driftd/message_source.h"
 
