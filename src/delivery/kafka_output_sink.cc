@@ -38,16 +38,6 @@ KafkaOutputSink::Counters KafkaOutputSink::counters() const {
           .dead_letters_failed = producer_.dead_letters_failed()};
 }
 
-OutputSink::Flush KafkaOutputSink::flush(std::chrono::milliseconds timeout) {
-  switch (producer_.flush(timeout)) {
-    case OutputProducer::Flush::delivered:
-      return Flush::delivered;
-    case OutputProducer::Flush::pending:
-      return Flush::pending;
-    case OutputProducer::Flush::failed:
-      break;
-  }
-  return Flush::failed;
-}
+OutputSink::Flush KafkaOutputSink::flush(std::chrono::milliseconds timeout) { return producer_.flush(timeout); }
 
 }  // namespace driftd

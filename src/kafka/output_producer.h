@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "delivery/output_sink.h"
 #include "driftd/config.h"
 #include "driftd/event.h"
 #include "driftd/message_source.h"
@@ -60,11 +61,11 @@ class OutputProducer {
   // Serves delivery reports without waiting.
   void poll();
 
-  enum class Flush {
-    delivered,  // everything queued so far is on the brokers
-    pending,    // not yet (e.g. the brokers are away): retried later, nothing lost
-    failed,     // a message was rejected for good since the previous flush
-  };
+  // The answer of an output sink's flush: delivered (everything queued so
+  // far is on the brokers), pending (not yet, e.g. the brokers are away:
+  // retried later, nothing lost), failed (a message was rejected for good
+  // since the previous flush).
+  using Flush = OutputSink::Flush;
   // Waits up to `timeout` for every queued message to be delivered.
   Flush flush(std::chrono::milliseconds timeout);
 
