@@ -35,10 +35,11 @@ TestResult Chi2Detector::test(const Sample& current) {
     // One category: both samples are identical in distribution, and SciPy
     // reports the degenerate table as chi2 = 0, p = 1.
     result.statistic = 0.0;
-    result.p_value = 1.0;
+    if (with_p_value_) result.p_value = 1.0;
     return result;
   }
   result.statistic = statistic;
+  if (!with_p_value_) return result;
   const double dof = double(categories - 1);
   result.p_value = statistic <= 0 ? 1.0 : boost::math::gamma_q(dof / 2.0, statistic / 2.0);
   return result;

@@ -11,8 +11,8 @@ namespace driftd {
 namespace {
 
 template <typename D>
-std::unique_ptr<Detector> make_plain(const TestParams&) {
-  return std::make_unique<D>();
+std::unique_ptr<Detector> make_p_value_test(const TestParams& params) {
+  return std::make_unique<D>(params.p_value);
 }
 
 std::unique_ptr<Detector> make_psi(const TestParams& params) {
@@ -20,16 +20,16 @@ std::unique_ptr<Detector> make_psi(const TestParams& params) {
 }
 
 std::unique_ptr<Detector> make_mmd(const TestParams& params) {
-  return std::make_unique<MmdDetector>(params.permutations, params.sigma, params.seed);
+  return std::make_unique<MmdDetector>(params.p_value ? params.permutations : 0, params.sigma, params.seed);
 }
 
 constexpr DetectorInfo kTable[] = {
     {.name = "ks", .kind = TestKind::p_value, .numeric = true, .categorical = false, .multivariate = false,
-     .make = make_plain<KsDetector>},
+     .make = make_p_value_test<KsDetector>},
     {.name = "psi", .kind = TestKind::distance, .numeric = true, .categorical = true, .multivariate = false,
      .make = make_psi},
     {.name = "chi2", .kind = TestKind::p_value, .numeric = false, .categorical = true, .multivariate = false,
-     .make = make_plain<Chi2Detector>},
+     .make = make_p_value_test<Chi2Detector>},
     {.name = "mmd", .kind = TestKind::p_value, .numeric = false, .categorical = false, .multivariate = true,
      .make = make_mmd},
 };

@@ -49,6 +49,9 @@ struct TestParams {
   std::size_t permutations = 100;   // mmd: permutations for the p-value (>= 1)
   std::optional<double> sigma;      // mmd: kernel width; unset = median heuristic
   std::uint64_t seed = seeds::kUnconfigured;  // mmd: permutations and subsampling
+  // p-value tests: false gives the statistic alone (no p-value, no
+  // permutations), for a decision by a threshold on the statistic.
+  bool p_value = true;
 };
 
 // One row of the table.

@@ -7,9 +7,14 @@ namespace driftd {
 
 class KsDetector final : public Detector {
  public:
+  // with_p_value false: the statistic alone, for a threshold on it.
+  explicit KsDetector(bool with_p_value = true) : with_p_value_(with_p_value) {}
   std::string_view name() const override { return "ks"; }
   TestKind kind() const override { return TestKind::p_value; }
   TestResult test(const Sample& current) override;
+
+ private:
+  bool with_p_value_;
 };
 
 // D = sup |F_R(x) - F_C(x)| of two ascending samples, in one merge walk.

@@ -32,6 +32,8 @@
 // be decided by rounding, which differs between builds and implementations.
 #include "mmd.h"
 
+#include "split_mix64.h"
+
 #include <Eigen/Dense>
 
 #include <algorithm>
@@ -59,30 +61,6 @@ constexpr Index kPermutationBatch = 256;        // bounds S's memory for large P
 constexpr double kFloatUnit = 0x1p-24;          // unit roundoff of float
 constexpr double kFloatTiny = 0x1p-149;         // smallest float subnormal
 constexpr double kDoubleUnit = 0x1p-53;
-
-class SplitMix64 {
- public:
-  explicit SplitMix64(std::uint64_t seed) : state_(seed) {}
-
-  std::uint64_t next() {
-    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-
-  // Rejects the lowest 2^64 mod bound values so that x mod bound is unbiased.
-  std::uint64_t below(std::uint64_t bound) {
-    const std::uint64_t floor = (0 - bound) % bound;
-    for (;;) {
-      const std::uint64_t x = next();
-      if (x >= floor) return x % bound;
-    }
-  }
-
- private:
-  std::uint64_t state_;
-};
 
 void shuffle_prefix(std::vector<Index>& a, Index count, SplitMix64& rng) {
   const auto size = static_cast<std::uint64_t>(a.size());
@@ -190,16 +168,19 @@ struct Kernel {
   Eigen::VectorXd row_sums;
 };
 
-// Turns the upper triangle of squared distances into the kernel, in place.
-Kernel make_kernel(Matrix&& d2, double inverse_width) {
+// Turns the upper triangle of squared distances into the kernel, in place;
+// the float copy only when permutations will read it.
+Kernel make_kernel(Matrix&& d2, double inverse_width, bool for_permutations) {
   const Index n = d2.rows();
-  Kernel kernel{std::move(d2), Eigen::MatrixXf(n, n), Eigen::VectorXd::Zero(n)};
+  Kernel kernel{std::move(d2), Eigen::MatrixXf(for_permutations ? n : 0, for_permutations ? n : 0),
+                Eigen::VectorXd::Zero(n)};
   for (Index j = 0; j < n; ++j) {
     auto column = kernel.upper.col(j).head(j + 1);
     column.array() = (column.array() * -inverse_width).exp();
     column(j) = 0.0;
     kernel.row_sums(j) += column.sum();
     kernel.row_sums.head(j + 1) += column;
+    if (!for_permutations) continue;
     const Index block_end = std::min(n, (j / kDepthBlock + 1) * kDepthBlock);
     kernel.upper_float.col(j).head(j + 1) = column.cast<float>();
     kernel.upper_float.col(j).segment(j + 1, block_end - j - 1).setZero();
@@ -354,7 +335,6 @@ TestResult MmdDetector::test(const Sample& current) {
     return failure("mmd needs at least 2 points in each sample (reference " + std::to_string(ref->rows()) +
                    ", current " + std::to_string(cur->rows()) + ")");
   }
-  if (permutations_ < 1) return failure("mmd needs at least 1 permutation");
   if (sigma_ && !(std::isfinite(*sigma_) && *sigma_ > 0)) {
     return failure("sigma must be a positive finite number");
   }
@@ -386,7 +366,7 @@ TestResult MmdDetector::test(const Sample& current) {
   }
   const double inverse_width = 1 / (2 * sigma * sigma);
   if (!std::isfinite(inverse_width)) return failure("kernel width too small to evaluate");
-  const Kernel kernel = make_kernel(std::move(d2), inverse_width);
+  const Kernel kernel = make_kernel(std::move(d2), inverse_width, permutations_ > 0);
 
   // The smaller sample is the permuted group: its block sums are the least
   // exposed to cancellation in total − 2u + q.
@@ -397,15 +377,17 @@ TestResult MmdDetector::test(const Sample& current) {
   for (Index j = 1; j < group; ++j) q += 2 * kernel.upper.col(group_first + j).segment(group_first, j).sum();
   const double u = kernel.row_sums.segment(group_first, group).sum();
   const double observed = statistic(q, u);
-  const double threshold = observed - kTieTolerance * statistic.scale(q, u);
-  const std::size_t at_least = count_at_least(kernel, statistic, threshold, group, permutations_, seed_);
 
   TestResult result;
   result.test = "mmd";
   result.kind = TestKind::p_value;
   result.statistic = observed;
-  result.p_value = static_cast<double>(1 + at_least) / static_cast<double>(1 + permutations_);
   result.sigma = sigma;
+  if (permutations_ > 0) {
+    const double threshold = observed - kTieTolerance * statistic.scale(q, u);
+    const std::size_t at_least = count_at_least(kernel, statistic, threshold, group, permutations_, seed_);
+    result.p_value = static_cast<double>(1 + at_least) / static_cast<double>(1 + permutations_);
+  }
   return result;
 }
 

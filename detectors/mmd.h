@@ -18,7 +18,9 @@ namespace driftd {
 // it exactly.
 class MmdDetector final : public Detector {
  public:
-  // sigma unset = median heuristic; permutations >= 1; seed fixes permutations and subsampling.
+  // sigma unset = median heuristic; seed fixes permutations and subsampling.
+  // permutations = 0 computes the statistic alone, without a p-value: what a
+  // decision by a calibrated threshold on the statistic needs.
   MmdDetector(std::size_t permutations, std::optional<double> sigma, std::uint64_t seed);
 
   std::string_view name() const override { return "mmd"; }

@@ -12,6 +12,13 @@
 
 namespace driftd {
 
+// The calibration an alert was decided by (calibrated mode only).
+struct AlertCalibration {
+  std::uint64_t false_alarm_every = 0;  // events, or event-time ms when by_time
+  bool by_time = false;
+  double alpha = 0.0;                   // per-evaluation false alarm probability of the threshold
+};
+
 struct Alert {
   std::string alert_id;      // deterministic: f(model, feature, test, window end)
   std::string model_id;
@@ -21,10 +28,11 @@ struct Alert {
   std::string test;
   double statistic = 0.0;
   std::optional<double> p_value;
-  double threshold = 0.0;
+  double threshold = 0.0;           // calibrated: the statistic's; per window: as decided (p-value level or PSI)
   WindowInfo window;
   std::uint64_t reference_rows = 0;
   std::int64_t evaluated_at = 0;  // event time of the evaluation, epoch ms
+  std::optional<AlertCalibration> calibration;
 };
 
 struct RetrainTrigger {

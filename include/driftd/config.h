@@ -97,10 +97,26 @@ struct ReferenceConfig {
   std::size_t from_stream = 0;   // > 0: the model's first N events are the reference
 };
 
+// How an evaluation decides that a test drifted (config/README.md, `alerting`).
+enum class AlertMode {
+  calibrated,  // statistic thresholds calibrated for false_alarm_every (src/calibrate/)
+  per_window,  // each p-value against the corrected level, PSI against psi_threshold
+  // Never configured: the calibration's own null streams, which need the
+  // statistics alone (no p-values, no decision).
+  statistics_only,
+};
+
 struct AlertingConfig {
   std::size_t min_consecutive = 1;  // drifted evaluations before firing (and clean ones before resolving)
   Millis cooldown{10 * 60'000};     // an alert does not re-fire within this
+  AlertMode mode = AlertMode::calibrated;
+  // calibrated: the mean distance between two false alarm episodes on a
+  // stream from the reference's distribution, in events (count windows) or
+  // event-time milliseconds (time windows); 0 = kDefaultFalseAlarmSteps steps.
+  std::uint64_t false_alarm_every = 0;
 };
+
+inline constexpr std::uint64_t kDefaultFalseAlarmSteps = 10'000;
 
 struct RetrainConfig {
   double drifted_share = 0.5;       // (0, 1]
@@ -158,6 +174,10 @@ inline constexpr std::int64_t kMaxStepsPerWindow = 100'000;
 // MMD holds the pooled kernel matrix, (2 x max_points)^2 entries of a
 // double and a float: 5000 points take 1.2 GB.
 inline constexpr std::size_t kMaxMmdPoints = 5'000;
+
+// alerting.false_alarm_every for a count window: a million years of events
+// at 30,000 a second; far enough that no budget a user means is refused.
+inline constexpr std::uint64_t kMaxFalseAlarmEvents = 1'000'000'000'000'000;
 inline constexpr std::uint64_t kMmdBytesPerKernelEntry = 12;
 
 // What all models' windows and stream references together may hold, by
@@ -165,6 +185,13 @@ inline constexpr std::uint64_t kMmdBytesPerKernelEntry = 12;
 inline constexpr std::uint64_t kMaxHeldBytes = std::uint64_t(16) << 30;  // 16 GiB
 
 }  // namespace config_limits
+
+// The model's false_alarm_every with the default applied: events for a
+// count window, event-time milliseconds for a time window.
+std::uint64_t false_alarm_every(const ModelConfig& model);
+
+// How many evaluations that is: false_alarm_every / step.
+double evaluations_per_false_alarm(const ModelConfig& model);
 
 // The memory a model's window and, with from_stream, its reference take for
 // the events they hold: an estimate from the configuration alone (the

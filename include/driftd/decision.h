@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "driftd/calibration.h"
 #include "driftd/detector.h"
 
 namespace driftd {
@@ -64,5 +65,10 @@ double corrected_threshold(const std::vector<double>& p_values, double level, Co
 // the family K of the correction; multivariate tests are compared with the
 // uncorrected level, and distance tests with their own thresholds.
 Decision decide(const Evaluation& evaluation, const DecisionPolicy& policy);
+
+// Applies calibrated thresholds (driftd/calibration.h): a test that ran
+// drifts when its statistic is at least its threshold; feature and model
+// drift follow as in decide().
+Decision decide_calibrated(const Evaluation& evaluation, const Calibration& calibration, double dataset_drift_share);
 
 }  // namespace driftd

@@ -29,7 +29,8 @@ inline constexpr std::array<std::string_view, 3> kFeature = {"name", "type", "te
 inline constexpr std::array<std::string_view, 2> kPrediction = {"type", "tests"};
 inline constexpr std::array<std::string_view, 5> kMultivariate = {"test", "features", "permutations", "sigma",
                                                                   "max_points"};
-inline constexpr std::array<std::string_view, 2> kAlerting = {"min_consecutive", "cooldown"};
+inline constexpr std::array<std::string_view, 4> kAlerting = {"min_consecutive", "cooldown", "mode",
+                                                              "false_alarm_every"};
 inline constexpr std::array<std::string_view, 2> kRetrain = {"drifted_share", "cooldown"};
 
 // A mapping of the file, named as config/README.md's headings name it

@@ -465,6 +465,28 @@ ModelConfig load_model(const Field& f, const std::string& config_dir) {
     alerting->expect_keys(config_keys::kAlerting);
     if (auto v = alerting->child("min_consecutive")) model.alerting.min_consecutive = v->count(1, 1000);
     if (auto v = alerting->child("cooldown")) model.alerting.cooldown = v->duration();
+    if (auto v = alerting->child("mode")) {
+      const std::string mode = v->text();
+      if (mode == "calibrated") model.alerting.mode = AlertMode::calibrated;
+      else if (mode == "per_window") model.alerting.mode = AlertMode::per_window;
+      else v->fail("expected calibrated or per_window, found '" + mode + "'");
+    }
+    if (auto v = alerting->child("false_alarm_every")) {
+      if (model.alerting.mode == AlertMode::per_window) v->fail("false_alarm_every calibrates mode: calibrated, not per_window");
+      // At least 10 steps: an alarm episode needs evaluations without one
+      // between, so a budget near one step could not be kept by any threshold.
+      const char* why = "the mean distance between false alarms, at least 10 window steps";
+      if (model.window.by_time()) {
+        const Millis every = v->duration();
+        if (every.count() < 10 * model.window.step_duration.count()) {
+          v->fail("expected at least 10 steps of the window (" + show_duration(10 * model.window.step_duration) +
+                  "), found " + show_duration(every) + ": " + why);
+        }
+        model.alerting.false_alarm_every = std::uint64_t(every.count());
+      } else {
+        model.alerting.false_alarm_every = v->count(10 * model.window.step, limits::kMaxFalseAlarmEvents, why);
+      }
+    }
   }
   if (auto retrain = f.child("retrain")) {
     retrain->expect_keys(config_keys::kRetrain);

@@ -46,6 +46,12 @@ std::string alert_json(const Alert& alert) {
   append_json_number(out, alert.threshold);
   append_window(out, alert.window);
   out += ",\"reference\":{\"rows\":" + std::to_string(alert.reference_rows) + '}';
+  if (alert.calibration) {
+    out += ",\"calibration\":{\"false_alarm_every\":" + std::to_string(alert.calibration->false_alarm_every) +
+           ",\"unit\":" + (alert.calibration->by_time ? "\"ms\"" : "\"events\"") + ",\"alpha\":";
+    append_json_number(out, alert.calibration->alpha);
+    out += '}';
+  }
   out += ",\"evaluated_at\":" + std::to_string(alert.evaluated_at) + '}';
   return out;
 }

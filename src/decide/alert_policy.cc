@@ -151,6 +151,7 @@ bool AlertPolicy::apply(const std::string& feature, const TestResult& result, co
           .window = step.window,
           .reference_rows = reference_rows_,
           .evaluated_at = now,
+          .calibration = calibration_,
       };
       state.firing = alert.state == "firing";
       if (state.firing) state.last_fired_at = now;

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "driftd/alert.h"
+#include "driftd/calibration.h"
 #include "driftd/config.h"
 #include "driftd/decision.h"
 
@@ -38,6 +39,10 @@ class AlertPolicy {
 
   // The reference size reported in alerts; set once a from_stream reference is complete.
   void set_reference_rows(std::uint64_t rows) { reference_rows_ = rows; }
+  // Alerts from here on name the calibration that decided them.
+  void set_calibration(const Calibration& calibration) {
+    calibration_ = AlertCalibration{calibration.false_alarm_every, calibration.by_time, calibration.alpha};
+  }
 
   // Per (feature, test) state, for checkpoints and tests.
   struct TestState {
@@ -73,6 +78,7 @@ class AlertPolicy {
   AlertingConfig alerting_;
   RetrainConfig retrain_;
   std::uint64_t reference_rows_;
+  std::optional<AlertCalibration> calibration_;
   std::map<TestKey, TestState> states_;
   std::optional<std::int64_t> last_retrain_at_;
 };

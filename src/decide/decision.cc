@@ -43,6 +43,27 @@ TestDecision decide_test(const TestResult& result, double p_threshold) {
   return {.threshold = p_threshold, .drift = result.ok() && result.p_value && *result.p_value < p_threshold};
 }
 
+// Feature drift, the drifted share and model drift from the test decisions.
+void conclude(const Evaluation& evaluation, Decision& decision, double dataset_drift_share) {
+  std::size_t drifted = 0;
+  for (const auto& tests : decision.tests) {
+    const bool feature_drift = std::any_of(tests.begin(), tests.end(), [](const TestDecision& t) { return t.drift; });
+    decision.feature_drift.push_back(feature_drift);
+    drifted += feature_drift ? 1 : 0;
+  }
+  const bool multivariate_drift = std::any_of(decision.multivariate.begin(), decision.multivariate.end(),
+                                              [](const TestDecision& t) { return t.drift; });
+  if (!evaluation.features.empty()) {
+    decision.drifted_share = double(drifted) / double(evaluation.features.size());
+  }
+  decision.drift = multivariate_drift ||
+                   (!evaluation.features.empty() && decision.drifted_share >= dataset_drift_share);
+}
+
+TestDecision at_threshold(const TestResult& result, double threshold) {
+  return {.threshold = threshold, .drift = result.ok() && result.statistic >= threshold};
+}
+
 }  // namespace
 
 Decision decide(const Evaluation& evaluation, const DecisionPolicy& policy) {
@@ -55,27 +76,30 @@ Decision decide(const Evaluation& evaluation, const DecisionPolicy& policy) {
   const double p_threshold = corrected_threshold(family, policy.p_value, policy.correction);
 
   Decision decision;
-  std::size_t drifted = 0;
   for (const auto& feature : evaluation.features) {
     auto& tests = decision.tests.emplace_back();
-    bool feature_drift = false;
-    for (const auto& test : feature.tests) {
-      tests.push_back(decide_test(test, p_threshold));
-      feature_drift = feature_drift || tests.back().drift;
-    }
-    decision.feature_drift.push_back(feature_drift);
-    drifted += feature_drift ? 1 : 0;
+    for (const auto& test : feature.tests) tests.push_back(decide_test(test, p_threshold));
   }
-  bool multivariate_drift = false;
   for (const auto& multivariate : evaluation.multivariate) {
     decision.multivariate.push_back(decide_test(multivariate.test, policy.p_value));
-    multivariate_drift = multivariate_drift || decision.multivariate.back().drift;
   }
-  if (!evaluation.features.empty()) {
-    decision.drifted_share = double(drifted) / double(evaluation.features.size());
+  conclude(evaluation, decision, policy.dataset_drift_share);
+  return decision;
+}
+
+Decision decide_calibrated(const Evaluation& evaluation, const Calibration& calibration, double dataset_drift_share) {
+  Decision decision;
+  for (std::size_t f = 0; f < evaluation.features.size(); ++f) {
+    auto& tests = decision.tests.emplace_back();
+    const FeatureEvaluation& feature = evaluation.features[f];
+    for (std::size_t t = 0; t < feature.tests.size(); ++t) {
+      tests.push_back(at_threshold(feature.tests[t], calibration.features.at(f).at(t).threshold));
+    }
   }
-  decision.drift = multivariate_drift ||
-                   (!evaluation.features.empty() && decision.drifted_share >= policy.dataset_drift_share);
+  for (std::size_t i = 0; i < evaluation.multivariate.size(); ++i) {
+    decision.multivariate.push_back(at_threshold(evaluation.multivariate[i].test, calibration.multivariate.at(i).threshold));
+  }
+  conclude(evaluation, decision, dataset_drift_share);
   return decision;
 }
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "calibrate/calibrator.h"
 #include "config/test_params.h"
 #include "detector_registry.h"
 
@@ -25,20 +26,25 @@ TestResult timed(Detector& detector, const Sample& current, EvaluationReport& re
 }  // namespace
 
 ModelMonitor::ModelMonitor(const ModelSchema& schema, const ModelConfig& model, const Defaults& defaults,
-                           std::optional<ReferenceData> reference)
+                           std::optional<ReferenceData> reference, std::optional<Calibration> calibrated)
     : schema_(schema),
       model_(model),
       defaults_(defaults),
       policy_(defaults.policy()),
+      calibration_(std::move(calibrated)),
       alerts_(model.id, model.alerting, model.retrain, reference ? reference->rows : 0) {
-  const TestParams params = test_params(defaults, seeds::kEngine);
+  TestParams params = test_params(defaults, seeds::kEngine);
+  params.p_value = model.alerting.mode != AlertMode::statistics_only;
   categorical_told_.resize(schema.columns.size());
   for (std::size_t c = 0; c < schema.columns.size(); ++c) {
     auto& tests = detectors_.emplace_back();
     for (const auto& name : feature_config(model, c).tests) tests.push_back(make_detector(name, params));
   }
   for (const auto& config : model.multivariate) {
-    multivariate_.push_back(make_detector(config.test, test_params(defaults, config, seeds::kEngine)));
+    TestParams multivariate = test_params(defaults, config, seeds::kEngine);
+    // A calibrated threshold is on the statistic: no permutations to pay for.
+    if (model.alerting.mode != AlertMode::per_window) multivariate.p_value = false;
+    multivariate_.push_back(make_detector(config.test, multivariate));
   }
   if (reference) {
     start_windows(*reference);
@@ -70,6 +76,21 @@ void ModelMonitor::start_windows(const ReferenceData& reference) {
     const MultivariateReference& ref = profile_->multivariate[i];
     multivariate_[i]->set_reference(PointSample{ref.points, ref.columns.size()});
   }
+  if (model_.alerting.mode != AlertMode::calibrated || calibration_) {
+    // (statistics_only: the calibration's null streams, which decide nothing.)
+    if (calibration_) alerts_.set_calibration(*calibration_);
+    return;
+  }
+  if (model_.window.by_time()) {
+    calibration_source_ = reference;
+  } else {
+    calibrate_for(reference, model_.window.size, model_.window.step);
+  }
+}
+
+void ModelMonitor::calibrate_for(const ReferenceData& reference, std::size_t window_events, std::size_t step_events) {
+  calibration_ = calibrate(schema_, model_, defaults_, reference, *profile_, window_events, step_events);
+  alerts_.set_calibration(*calibration_);
 }
 
 void ModelMonitor::gather_reference(const DecodedEvent& event) {
@@ -146,7 +167,21 @@ EvaluationReport ModelMonitor::evaluate() {
         {.features = model_.multivariate[i].features,
          .test = timed(*multivariate_[i], PointSample{current, ref.columns.size()}, report)});
   }
-  report.decision = decide(report.evaluation, policy_);
+  if (model_.alerting.mode == AlertMode::calibrated) {
+    if (!calibration_) {
+      // A time window: calibrated for as many events as its first window
+      // holds, on the assumption that the event rate stays about the same.
+      const std::size_t events = std::max<std::size_t>(window_->size(), 2);
+      const double steps = double(model_.window.duration.count()) / double(model_.window.step_duration.count());
+      calibrate_for(*calibration_source_, events, std::max<std::size_t>(1, std::size_t(std::llround(double(events) / steps))));
+      calibration_source_.reset();
+    }
+    report.decision = decide_calibrated(report.evaluation, *calibration_, policy_.dataset_drift_share);
+  } else if (model_.alerting.mode == AlertMode::per_window) {
+    report.decision = decide(report.evaluation, policy_);
+  } else {
+    return report;  // statistics_only: the calibration reads the statistics alone
+  }
   report.output = alerts_.on_evaluation(report.evaluation, report.decision, report.window);
   return report;
 }

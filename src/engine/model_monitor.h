@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "decide/alert_policy.h"
+#include "driftd/calibration.h"
 #include "driftd/config.h"
 #include "driftd/decision.h"
 #include "driftd/detector.h"
@@ -24,9 +25,13 @@ class ModelMonitor {
   // Bounds that keep memory independent of the stream (include/driftd/README.md, "Limits").
   static constexpr std::size_t kMaxCategories = 1000;  // per categorical column, the last shared by the rest
 
-  // `reference` is the prepared file reference, or empty for from_stream.
+  // `reference` is the file reference's values, or empty for from_stream.
+  // In calibrated mode a count window's thresholds are calibrated on it
+  // here (a time window's at its first evaluation, when its events per
+  // window are known), unless `calibrated` already holds them for this
+  // same reference and configuration.
   ModelMonitor(const ModelSchema& schema, const ModelConfig& model, const Defaults& defaults,
-               std::optional<ReferenceData> reference);
+               std::optional<ReferenceData> reference, std::optional<Calibration> calibrated = std::nullopt);
   // The window and the detectors view the reference profile it holds: a
   // copy or a move would leave them reading the old one. Held by pointer.
   ModelMonitor(const ModelMonitor&) = delete;
@@ -37,6 +42,8 @@ class ModelMonitor {
   bool on_event(const DecodedEvent& event, std::vector<EvaluationReport>& reports);
 
   bool reference_ready() const { return profile_.has_value(); }
+  // The calibrated thresholds, once there are (calibrated mode).
+  const std::optional<Calibration>& calibration() const { return calibration_; }
   std::uint64_t events() const { return sequence_; }
   std::size_t window_events() const { return window_ ? window_->size() : 0; }
   // Values past a memory bound so far: categories beyond kMaxCategories,
@@ -45,6 +52,7 @@ class ModelMonitor {
 
  private:
   void start_windows(const ReferenceData& reference);
+  void calibrate_for(const ReferenceData& reference, std::size_t window_events, std::size_t step_events);
   void gather_reference(const DecodedEvent& event);
   EvaluationReport evaluate();
 
@@ -62,6 +70,9 @@ class ModelMonitor {
   // Per categorical column, the reference counts its detectors were told:
   // they grow with the category dictionary, and are told again then.
   std::vector<std::span<const std::uint64_t>> categorical_told_;
+  std::optional<Calibration> calibration_;
+  // A time window's reference values, until its first evaluation calibrates on them.
+  std::optional<ReferenceData> calibration_source_;
   AlertPolicy alerts_;
   std::uint64_t sequence_ = 0;                    // events of this model so far
 };

@@ -45,8 +45,13 @@ std::size_t Pipeline::process(const MessageSource& message, std::int64_t fallbac
 }
 
 void Pipeline::reset_model(std::size_t model) {
+  // The same file reference calibrates to the same thresholds: keep them
+  // rather than spend the calibration's time again. A stream reference is
+  // gathered anew, and calibrated anew when it is complete.
+  std::optional<Calibration> calibrated;
+  if (references_[model]) calibrated = monitors_[model]->calibration();
   monitors_[model] = std::make_unique<ModelMonitor>(schemas_[model], config_.models[model], config_.defaults,
-                                                    references_[model]);
+                                                    references_[model], std::move(calibrated));
 }
 
 }  // namespace driftd

@@ -90,7 +90,23 @@ TEST_CASE("mmd: bad input gives an error result, not an exception", "[mmd]") {
        {0.0, -1.0, std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity(), 1e-200}) {
     CHECK(fails(test_against(MmdDetector(20, sigma, 1), good, PointSample{four_2d, 2})));
   }
-  CHECK(fails(test_against(MmdDetector(0, std::nullopt, 1), good, PointSample{four_2d, 2})));
+}
+
+TEST_CASE("mmd: no permutations gives the same statistic and sigma without a p-value", "[mmd]") {
+  const std::vector<double> reference = {0, 0, 1, 0, 0, 1, 1, 1, 0.5, 0.5, 2, 0};
+  const std::vector<double> current = {0.2, 0.1, 1.5, 0.3, 0.4, 1.2, 1.1, 0.9, 3, 3};
+  MmdDetector with(50, std::nullopt, 7);
+  MmdDetector without(0, std::nullopt, 7);
+  with.set_reference(PointSample{reference, 2});
+  without.set_reference(PointSample{reference, 2});
+  const TestResult full = with.test(PointSample{current, 2});
+  const TestResult alone = without.test(PointSample{current, 2});
+  REQUIRE(full.ok());
+  REQUIRE(alone.ok());
+  CHECK(full.p_value.has_value());
+  CHECK_FALSE(alone.p_value.has_value());
+  CHECK(alone.statistic == full.statistic);
+  CHECK(alone.sigma == full.sigma);
 }
 
 TEST_CASE("mmd: duplicate points are exactly 0 apart, so a zero median heuristic gives sigma 1", "[mmd]") {

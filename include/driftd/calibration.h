@@ -1,0 +1,43 @@
+// A model's calibrated thresholds (config/README.md, `alerting`; how they are
+// found: src/calibrate/calibrator.h): for each test, the value of its
+// statistic at or above which it drifts, chosen so that on a stream from the
+// reference's own distribution the model's alarm episodes are
+// false_alarm_every apart on average.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace driftd {
+
+struct TestThreshold {
+  std::string feature;     // a multivariate test's features joined by '+'
+  std::string test;
+  double threshold = 0.0;  // drift when the statistic >= this
+  // The probability that one evaluation on the reference's distribution
+  // reaches the threshold, by the test's tail model: what it stands for.
+  double alpha = 0.0;
+};
+
+struct Calibration {
+  std::uint64_t false_alarm_every = 0;  // events (count window) or event-time ms (time window)
+  bool by_time = false;
+  double evaluations_per_alarm = 0.0;   // false_alarm_every / step
+  double alpha = 0.0;                   // per evaluation and test, shared by all tests
+  // What it was calibrated for: the window's events and the events of a
+  // step (a time window's as counted at its first evaluation).
+  std::size_t window_events = 0;
+  std::size_t step_events = 0;
+  std::uint64_t reference_rows = 0;
+  std::uint64_t simulated_evaluations = 0;  // evaluations of null streams, all groups
+  // Alarm episodes per evaluation the whole model is expected to have at
+  // the thresholds, by the simulation (1 / evaluations_per_alarm when met).
+  double expected_episode_rate = 0.0;
+  // Thresholds in evaluation order: [feature][test], then multivariate tests.
+  std::vector<std::vector<TestThreshold>> features;
+  std::vector<TestThreshold> multivariate;
+  double seconds = 0.0;  // wall time it took; the only part that varies between runs
+};
+
+}  // namespace driftd
