@@ -12,6 +12,7 @@
 #include "calibrate/tail_scale.h"
 #include "driftd/decision.h"
 #include "sort_values.h"
+#include "split_mix64.h"
 
 namespace driftd {
 namespace {
@@ -23,7 +24,9 @@ constexpr std::size_t kMinEpisodes = 20;   // below this a measured rate is too 
 constexpr double kGroupBudgetNs = 200e6;
 constexpr std::size_t kMinEvaluations = 200;
 constexpr std::size_t kMaxEvaluations = 20'000;
-constexpr std::size_t kEvaluationsPerSegment = 250;
+// Each segment draws its own reference: the reference's sampling error
+// counts as much as the window's, so even a short run needs several.
+constexpr std::size_t kEvaluationsPerSegment = 50;
 constexpr std::size_t kMaxSegments = 8;
 // MMD's kernel costs the square of its points. Its null distribution, times
 // 1/(1/a + 1/b) for samples of a and b points, hardly depends on them once
@@ -47,6 +50,9 @@ struct Planned {
   // Measured: alarm episodes per evaluation at levels kLevelStep * (j + 1),
   // made non-increasing, up to the last level with kMinEpisodes.
   std::vector<double> rates;
+  // Where the rate is extrapolated from, per evaluation, at the last
+  // measured level: see measure_rates().
+  double tail_base = 0.0;
 };
 
 bool continuous_without_missing(const std::vector<double>& values) {
@@ -84,7 +90,7 @@ std::vector<Planned> plan_groups(const ModelSchema& schema, const ModelConfig& m
     FeatureConfig feature = feature_config(model, c);
     if (feature.tests.empty()) continue;
     feature.name = schema.columns[c].name;
-    const bool uniform = schema.columns[c].type == FeatureType::numeric && continuous_without_missing(reference.numbers[c]);
+    const bool uniform = !std::getenv("DRIFTD_NO_UNIFORM") && schema.columns[c].type == FeatureType::numeric && continuous_without_missing(reference.numbers[c]);
     if (uniform) {
       const auto [found, added] = uniform_groups.emplace(joined_tests(feature.tests), groups.size());
       if (!added) {
@@ -137,7 +143,7 @@ std::vector<Planned> plan_groups(const ModelSchema& schema, const ModelConfig& m
 // What one simulated evaluation of the group costs, by a rough model.
 double evaluation_cost_ns(const Planned& planned, const ReferenceProfile& profile) {
   const WindowConfig& window = planned.group.model.window;
-  double cost = double(window.step) * double(planned.group.schema.columns.size()) * 60.0;
+  double cost = 5'000.0 + double(window.step) * double(planned.group.schema.columns.size()) * 100.0;
   if (planned.multivariate >= 0) {
     const auto points = double(std::min(planned.group.model.multivariate[0].max_points, window.size));
     const auto reference = double(std::min<std::uint64_t>(planned.group.model.multivariate[0].max_points, profile.rows));
@@ -248,6 +254,21 @@ void measure_rates(Planned& planned, const std::vector<std::vector<double>>& sur
   std::size_t measured = episodes.size();
   while (measured > 1 && episodes[measured - 1] < kMinEpisodes) --measured;
   for (std::size_t j = 0; j < measured; ++j) planned.rates.push_back(double(episodes[j]) / double(surprises.size()));
+  // Past the last measured level each test's exceedances fall as e^-L. With
+  // min_consecutive 1 every episode begins with one, and the share of
+  // exceedances that begin an episode grows towards 1 as the level rises
+  // (clusters thin out): the exceedances are the base, an upper bound. With
+  // more, an episode needs a run of exceedances, which thins out faster
+  // than one: the episodes are the base, and also an upper bound.
+  planned.tail_base = planned.rates.empty() ? 0.0 : planned.rates.back();
+  if (min_consecutive == 1 && measured > 0) {
+    const double level = kLevelStep * double(measured);
+    std::size_t exceedances = 0;
+    for (const auto& row : surprises) {
+      for (const double surprise : row) exceedances += surprise >= level ? 1 : 0;
+    }
+    planned.tail_base = std::max(planned.tail_base, double(exceedances) / double(surprises.size()));
+  }
   // Rarely, a higher level splits an episode in two: keep the rate of a
   // level at least that of every level above it.
   for (std::size_t j = planned.rates.size(); j-- > 1;) {
@@ -261,7 +282,7 @@ double rate_at(const Planned& planned, double level) {
   const auto& rates = planned.rates;
   if (rates.empty()) return 0.0;
   const double last_level = kLevelStep * double(rates.size());
-  if (level >= last_level) return rates.back() * std::exp(-(level - last_level));
+  if (level >= last_level) return planned.tail_base * std::exp(-(level - last_level));
   const double position = std::max(level / kLevelStep - 1.0, 0.0);
   const auto below = std::size_t(position);
   const double fraction = position - double(below);
@@ -301,7 +322,7 @@ Calibration calibrate(const ModelSchema& schema, const ModelConfig& model, const
     run.segments = std::clamp<std::size_t>(wanted / kEvaluationsPerSegment, 1, kMaxSegments);
     run.evaluations_per_segment = (wanted + run.segments - 1) / run.segments;
     // Seeded by the group's place in the model: the same configuration draws the same streams.
-    run.seed = 0x64726966746421ULL ^ (0x9E3779B97F4A7C15ULL * (g + 1));
+    run.seed = SplitMix64(0x64726966746421ULL + g).next();
     auto statistics = simulate_null(planned.group, reference, defaults, run);
     for (auto& row : statistics) {
       for (double& statistic : row) statistic *= planned.statistic_factor;
@@ -323,6 +344,15 @@ Calibration calibrate(const ModelSchema& schema, const ModelConfig& model, const
     }
     measure_rates(planned, surprises, run.evaluations_per_segment, model.alerting.min_consecutive);
     if (std::getenv("DRIFTD_CALIBRATION_DEBUG")) {
+      for (double level = 1.0; level < 12.0; level += 1.0) {
+        std::size_t exceed = 0;
+        for (const auto& row : surprises) {
+          for (const double s : row) exceed += s >= level ? 1 : 0;
+        }
+        std::fprintf(stderr, "  level %.0f: episodes %zu exceedances %zu (expected per test %.1f)\n", level,
+                     count_episodes(surprises, run.evaluations_per_segment, level, model.alerting.min_consecutive),
+                     exceed, double(surprises.size()) * std::exp(-level));
+      }
       std::fprintf(stderr, "group %zu (%s, %zu columns): %zu evaluations in %zu segments, %.3f s, rates %zu, first %g last %g\n", g,
                    planned.tests.front().c_str(), planned.columns.size(), statistics.size(), run.segments,
                    std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), planned.rates.size(),
@@ -330,20 +360,24 @@ Calibration calibrate(const ModelSchema& schema, const ModelConfig& model, const
     }
   }
 
-  // The lowest level whose model rate is within the budget (the rate does
-  // not increase with the level).
+  // The lowest level from which on the model's rate stays within the
+  // budget. The rate falls with the level but for a step up where a group's
+  // extrapolation takes over, so the levels are walked down from the top.
   const double target = 1.0 / std::max(calibration.evaluations_per_alarm, 1.0);
-  double low = kLevelStep;
-  double high = TailScale::kMaxSurprise;
-  if (model_rate(groups, low) > target) {
-    for (int i = 0; i < 200; ++i) {
-      const double middle = low + (high - low) / 2.0;
-      (model_rate(groups, middle) > target ? low : high) = middle;
+  constexpr double kWalk = kLevelStep / 4.0;
+  double level = TailScale::kMaxSurprise;
+  while (level - kWalk >= kLevelStep && model_rate(groups, level - kWalk) <= target) level -= kWalk;
+  if (level - kWalk >= kLevelStep) {
+    double over = level - kWalk;  // the rate is above the budget here
+    for (int i = 0; i < 60; ++i) {
+      const double middle = over + (level - over) / 2.0;
+      (model_rate(groups, middle) > target ? over : level) = middle;
     }
-    low = high;
   }
-  const double level = low;
   calibration.alpha = std::exp(-level);
+  if (std::getenv("DRIFTD_CALIBRATION_DEBUG")) {
+    std::fprintf(stderr, "level %.4f target %g rate %g\n", level, target, model_rate(groups, level));
+  }
   calibration.expected_episode_rate = model_rate(groups, level);
 
   calibration.features.resize(schema.columns.size());

@@ -76,8 +76,11 @@ std::vector<std::vector<double>> simulate_null(const NullGroup& group, const Ref
                                                const Defaults& defaults, const NullRun& run) {
   std::vector<std::vector<double>> statistics;
   statistics.reserve(run.segments * run.evaluations_per_segment);
+  // Each segment's seed is drawn, not counted up: splitmix64 seeds that
+  // differ by multiples of its increment give the same stream shifted.
+  SplitMix64 seeds(run.seed);
   for (std::size_t segment = 0; segment < run.segments; ++segment) {
-    RowDraw draw(group, source, run.seed + 0x9E3779B97F4A7C15ULL * (segment + 1));
+    RowDraw draw(group, source, seeds.next());
     ModelMonitor monitor(group.schema, group.model, defaults, draw.reference());
     DecodedEvent event;
     std::vector<EvaluationReport> reports;

@@ -3,7 +3,7 @@
 // simulated statistics' own survival function, so that every test of a
 // model reaches a level equally often where simulation can tell; beyond, L
 // follows the tail of the test's asymptotic null distribution, joined on:
-// KS by Kolmogorov's limit, chi-square by its chi-square law, PSI as
+// KS by its distribution at the effective sample size, chi-square by its chi-square law, PSI as
 // n_e * PSI ~ chi-square(bins - 1), MMD by a gamma fitted to the first three
 // moments of the simulated statistics. The calibration (calibrator.h)
 // measures alarm rates on this scale where simulation resolves them and
@@ -19,8 +19,8 @@ namespace driftd {
 
 class TailScale {
  public:
-  // KS between samples of `reference` and `window` values: the Kolmogorov
-  // distribution of sqrt(n_e) D, with Stephens' finite-sample correction.
+  // KS between samples of `reference` and `window` values: the one-sample
+  // KS distribution at the effective size n_e = nm/(n+m).
   static TailScale ks(std::uint64_t reference, std::uint64_t window);
   // A statistic that `scale` times is chi-square with `dof` degrees of
   // freedom (dof 0: a statistic that is always 0, never surprising).
@@ -44,7 +44,7 @@ class TailScale {
  private:
   enum class Kind { kolmogorov, chi_square, gamma, normal, never };
   Kind kind_ = Kind::never;
-  double a_ = 0.0;  // kolmogorov: sqrt(n_e) corrected; chi_square: dof; gamma: shape; normal: mean
+  double a_ = 0.0;  // kolmogorov: n_e, rounded; chi_square: dof; gamma: shape; normal: mean
   double b_ = 0.0;  // chi_square: scale; gamma: scale; normal: standard deviation
   double shift_ = 0.0;  // gamma: added to the statistic
   // spliced(): the simulated statistics, ascending, and where the tail
