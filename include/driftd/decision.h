@@ -71,4 +71,8 @@ Decision decide(const Evaluation& evaluation, const DecisionPolicy& policy);
 // drift follow as in decide().
 Decision decide_calibrated(const Evaluation& evaluation, const Calibration& calibration, double dataset_drift_share);
 
+// No test drifted: the decision while a time window's calibration waits for
+// its first full window.
+Decision decide_nothing(const Evaluation& evaluation);
+
 }  // namespace driftd

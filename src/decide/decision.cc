@@ -87,6 +87,16 @@ Decision decide(const Evaluation& evaluation, const DecisionPolicy& policy) {
   return decision;
 }
 
+Decision decide_nothing(const Evaluation& evaluation) {
+  Decision decision;
+  for (const auto& feature : evaluation.features) {
+    decision.tests.emplace_back(feature.tests.size(), TestDecision{.threshold = 0.0, .drift = false});
+  }
+  decision.multivariate.resize(evaluation.multivariate.size());
+  conclude(evaluation, decision, 1.0);
+  return decision;
+}
+
 Decision decide_calibrated(const Evaluation& evaluation, const Calibration& calibration, double dataset_drift_share) {
   Decision decision;
   for (std::size_t f = 0; f < evaluation.features.size(); ++f) {

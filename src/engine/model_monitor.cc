@@ -121,6 +121,7 @@ bool ModelMonitor::on_event(const DecodedEvent& event, std::vector<EvaluationRep
     if (window_->size() > 0) reports.push_back(evaluate());
   }
   if (!window_->add(event, sequence_)) return false;
+  if (!first_event_ts_ || event.ts_ms < *first_event_ts_) first_event_ts_ = event.ts_ms;
   if (window_->due()) {
     reports.push_back(evaluate());
     window_->mark_evaluated();
@@ -168,15 +169,18 @@ EvaluationReport ModelMonitor::evaluate() {
          .test = timed(*multivariate_[i], PointSample{current, ref.columns.size()}, report)});
   }
   if (model_.alerting.mode == AlertMode::calibrated) {
-    if (!calibration_) {
-      // A time window: calibrated for as many events as its first window
-      // holds, on the assumption that the event rate stays about the same.
+    // A time window is calibrated for as many events as its first full
+    // window holds (the event rate is assumed to stay about the same);
+    // the partial windows before it decide nothing.
+    const bool full = first_event_ts_ && *first_event_ts_ <= report.window.start_ts + 1;
+    if (!calibration_ && full) {
       const std::size_t events = std::max<std::size_t>(window_->size(), 2);
       const double steps = double(model_.window.duration.count()) / double(model_.window.step_duration.count());
       calibrate_for(*calibration_source_, events, std::max<std::size_t>(1, std::size_t(std::llround(double(events) / steps))));
       calibration_source_.reset();
     }
-    report.decision = decide_calibrated(report.evaluation, *calibration_, policy_.dataset_drift_share);
+    report.decision = calibration_ ? decide_calibrated(report.evaluation, *calibration_, policy_.dataset_drift_share)
+                                   : decide_nothing(report.evaluation);
   } else if (model_.alerting.mode == AlertMode::per_window) {
     report.decision = decide(report.evaluation, policy_);
   } else {

@@ -73,6 +73,7 @@ class ModelMonitor {
   std::optional<Calibration> calibration_;
   // A time window's reference values, until its first evaluation calibrates on them.
   std::optional<ReferenceData> calibration_source_;
+  std::optional<std::int64_t> first_event_ts_;    // the earliest event in a window so far
   AlertPolicy alerts_;
   std::uint64_t sequence_ = 0;                    // events of this model so far
 };
