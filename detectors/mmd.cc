@@ -131,7 +131,7 @@ double median_of_pairs(const Matrix& d2, const Points& points) {
   constexpr double kInfinity = std::numeric_limits<double>::infinity();
   double middle = 0.0;
   double half_width = kInfinity;
-  if (pairs > 4 * kMedianSample) {
+  if (pairs > 2 * kMedianSample) {
     SplitMix64 rng(count);  // any fixed stream: the result does not depend on it
     std::vector<double> sample(kMedianSample);
     for (double& value : sample) {

@@ -23,6 +23,7 @@ constexpr std::size_t kMinEpisodes = 20;   // below this a measured rate is too 
 // of machine), not from a clock, so that it is the same on every run.
 constexpr double kGroupBudgetNs = 200e6;
 constexpr std::size_t kMinEvaluations = 200;
+constexpr std::size_t kMinMmdEvaluations = 400;
 constexpr std::size_t kMaxEvaluations = 20'000;
 // Each segment draws its own reference: the reference's sampling error
 // counts as much as the window's, so even a short run needs several.
@@ -33,7 +34,10 @@ constexpr std::size_t kMaxSegments = 8;
 // they are in the hundreds, so its null streams run on a window scaled down
 // to this many points, with the step scaled alike (the same overlap), and
 // the statistics are scaled back.
-constexpr std::size_t kMmdSimulatedPoints = 250;
+constexpr std::size_t kMmdSimulatedPoints = 200;
+// Its drawn references need only be large enough for their subsample of
+// max_points to be a sample of the distribution (null_stream.h).
+constexpr std::uint64_t kMmdReferenceRowsPerPoint = 50;
 
 const FeatureConfig& feature_config(const ModelConfig& model, std::size_t column) {
   return column < model.features.size() ? model.features[column] : *model.prediction;
@@ -42,6 +46,8 @@ const FeatureConfig& feature_config(const ModelConfig& model, std::size_t column
 struct Planned {
   NullGroup group;
   std::vector<std::size_t> columns;  // the model's columns it stands for (several when uniform)
+  // The groups of tests it stands for: one per column, or the one multivariate test.
+  std::size_t copies() const { return std::max<std::size_t>(columns.size(), 1); }
   int multivariate = -1;             // index into model.multivariate
   std::vector<std::string> tests;
   double statistic_factor = 1.0;     // simulated statistics times this are the model's
@@ -134,6 +140,7 @@ std::vector<Planned> plan_groups(const ModelSchema& schema, const ModelConfig& m
       planned.statistic_factor = (1 / a + 1 / b) / (1 / a_simulated + 1 / b_simulated);
     }
     planned.group.model.multivariate.push_back(multivariate);
+    planned.group.reference_rows = kMmdReferenceRowsPerPoint * multivariate.max_points;
     planned.multivariate = int(i);
     planned.tests = {multivariate.test};
   }
@@ -294,7 +301,7 @@ double rate_at(const Planned& planned, double level) {
 
 double model_rate(const std::vector<Planned>& groups, double level) {
   double rate = 0.0;
-  for (const auto& planned : groups) rate += double(planned.columns.size()) * rate_at(planned, level);
+  for (const auto& planned : groups) rate += double(planned.copies()) * rate_at(planned, level);
   return rate;
 }
 
@@ -315,9 +322,11 @@ Calibration calibrate(const ModelSchema& schema, const ModelConfig& model, const
   std::vector<Planned> groups = plan_groups(schema, model, reference, window_events, step_events);
   for (std::size_t g = 0; g < groups.size(); ++g) {
     Planned& planned = groups[g];
-    const double budget = kGroupBudgetNs * double(std::min<std::size_t>(planned.columns.size(), 4));
+    const double budget = kGroupBudgetNs * double(std::min<std::size_t>(planned.copies(), 4));
     const double cost = evaluation_cost_ns(planned, profile);
-    const auto wanted = std::size_t(std::clamp(budget / cost, double(kMinEvaluations), double(kMaxEvaluations)));
+    // MMD's statistic has no distribution-free tail to lean on: it gets more.
+    const double least = double(planned.multivariate >= 0 ? kMinMmdEvaluations : kMinEvaluations);
+    const auto wanted = std::size_t(std::clamp(budget / cost, least, double(kMaxEvaluations)));
     NullRun run;
     run.segments = std::clamp<std::size_t>(wanted / kEvaluationsPerSegment, 1, kMaxSegments);
     run.evaluations_per_segment = (wanted + run.segments - 1) / run.segments;
@@ -377,6 +386,7 @@ Calibration calibrate(const ModelSchema& schema, const ModelConfig& model, const
   calibration.alpha = std::exp(-level);
   if (std::getenv("DRIFTD_CALIBRATION_DEBUG")) {
     std::fprintf(stderr, "level %.4f target %g rate %g\n", level, target, model_rate(groups, level));
+    for (const auto& planned : groups) std::fprintf(stderr, "  %s x%zu: %g\n", planned.tests.front().c_str(), planned.copies(), rate_at(planned, level));
   }
   calibration.expected_episode_rate = model_rate(groups, level);
 

@@ -1,5 +1,6 @@
 #include "calibrate/null_stream.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -36,11 +37,11 @@ class RowDraw {
 
   ReferenceData reference() {
     ReferenceData data;
-    data.rows = source_.rows;
+    data.rows = group_.reference_rows > 0 ? std::min(group_.reference_rows, source_.rows) : source_.rows;
     data.numbers.resize(group_.schema.columns.size());
     data.texts.resize(group_.schema.columns.size());
     std::vector<ColumnValue> values;
-    for (std::uint64_t r = 0; r < source_.rows; ++r) {
+    for (std::uint64_t r = 0; r < data.rows; ++r) {
       event(values);
       for (std::size_t c = 0; c < values.size(); ++c) {
         if (group_.schema.columns[c].type == FeatureType::numeric) {

@@ -27,6 +27,10 @@ struct NullGroup {
   // of KS and PSI does not depend on theirs, so uniform values stand for
   // them and one group stands for every such column with the same tests.
   bool uniform = false;
+  // Rows of each drawn reference; 0: as many as the source has. A test
+  // that reads only a subsample of the reference (MMD's max_points) needs
+  // only enough rows for that subsample to be a sample of the distribution.
+  std::uint64_t reference_rows = 0;
 };
 
 // The window is the group model's.

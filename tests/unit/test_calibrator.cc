@@ -113,3 +113,14 @@ TEST_CASE("calibrator: requiring consecutive evaluations lowers the thresholds t
   CHECK(thrice.features[0][0].threshold < once.features[0][0].threshold);
   CHECK(thrice.alpha > once.alpha);
 }
+
+TEST_CASE("calibrator: a multivariate test takes its share of the budget", "[calibrate]") {
+  Model with = make_model(4000, 50 * 1000);
+  Model without = make_model(4000, 50 * 1000);
+  without.config.multivariate.clear();
+  without.profile.multivariate.clear();
+  const Calibration a = run(with);
+  const Calibration b = run(without);
+  CHECK(a.features[0][0].threshold > b.features[0][0].threshold);
+  CHECK(a.alpha < b.alpha);
+}
