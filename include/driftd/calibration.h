@@ -20,6 +20,19 @@ struct TestThreshold {
   double alpha = 0.0;
 };
 
+// One group of tests simulated together (src/calibrate/calibrator.h): what
+// the simulation could measure and what it expects at the thresholds.
+struct CalibrationGroup {
+  std::string features;  // its columns joined by '+', or the multivariate test's features
+  std::string tests;     // joined by '+', e.g. "ks+psi"
+  std::size_t copies = 1;  // columns it stands for (continuous ones share a group)
+  std::uint64_t evaluations = 0;  // simulated
+  // The lowest alarm rate per evaluation measured directly; below it the
+  // rate is extrapolated along the tests' tails.
+  double measured_rate = 0.0;
+  double expected_rate = 0.0;  // alarm episodes per evaluation at the thresholds, per copy
+};
+
 struct Calibration {
   std::uint64_t false_alarm_every = 0;  // events (count window) or event-time ms (time window)
   bool by_time = false;
@@ -37,6 +50,7 @@ struct Calibration {
   // Thresholds in evaluation order: [feature][test], then multivariate tests.
   std::vector<std::vector<TestThreshold>> features;
   std::vector<TestThreshold> multivariate;
+  std::vector<CalibrationGroup> groups;
   double seconds = 0.0;  // wall time it took; the only part that varies between runs
 };
 

@@ -5,8 +5,6 @@
 #include <cmath>
 #include <limits>
 #include <map>
-#include <cstdio>
-#include <cstdlib>
 
 #include "calibrate/null_stream.h"
 #include "calibrate/tail_scale.h"
@@ -22,6 +20,9 @@ constexpr std::size_t kMinEpisodes = 20;   // below this a measured rate is too 
 // The simulation's size comes from a cost model (nanoseconds on this kind
 // of machine), not from a clock, so that it is the same on every run.
 constexpr double kGroupBudgetNs = 200e6;
+// A model with many groups shares this instead, so that its start-up stays
+// within seconds (each group still gets kMinEvaluations).
+constexpr double kModelBudgetNs = 1'500e6;
 constexpr std::size_t kMinEvaluations = 200;
 constexpr std::size_t kMinMmdEvaluations = 400;
 constexpr std::size_t kMaxEvaluations = 20'000;
@@ -96,7 +97,7 @@ std::vector<Planned> plan_groups(const ModelSchema& schema, const ModelConfig& m
     FeatureConfig feature = feature_config(model, c);
     if (feature.tests.empty()) continue;
     feature.name = schema.columns[c].name;
-    const bool uniform = !std::getenv("DRIFTD_NO_UNIFORM") && schema.columns[c].type == FeatureType::numeric && continuous_without_missing(reference.numbers[c]);
+    const bool uniform = schema.columns[c].type == FeatureType::numeric && continuous_without_missing(reference.numbers[c]);
     if (uniform) {
       const auto [found, added] = uniform_groups.emplace(joined_tests(feature.tests), groups.size());
       if (!added) {
@@ -320,9 +321,13 @@ Calibration calibrate(const ModelSchema& schema, const ModelConfig& model, const
   calibration.reference_rows = reference.rows;
 
   std::vector<Planned> groups = plan_groups(schema, model, reference, window_events, step_events);
+  // A group that stands for several columns gets up to 4 shares: its rate counts that many times.
+  const auto shares = [](const Planned& planned) { return double(std::min<std::size_t>(planned.copies(), 4)); };
+  double all_shares = 0.0;
+  for (const auto& planned : groups) all_shares += shares(planned);
   for (std::size_t g = 0; g < groups.size(); ++g) {
     Planned& planned = groups[g];
-    const double budget = kGroupBudgetNs * double(std::min<std::size_t>(planned.copies(), 4));
+    const double budget = std::min(kGroupBudgetNs, kModelBudgetNs / all_shares) * shares(planned);
     const double cost = evaluation_cost_ns(planned, profile);
     // MMD's statistic has no distribution-free tail to lean on: it gets more.
     const double least = double(planned.multivariate >= 0 ? kMinMmdEvaluations : kMinEvaluations);
@@ -352,21 +357,6 @@ Calibration calibrate(const ModelSchema& schema, const ModelConfig& model, const
       }
     }
     measure_rates(planned, surprises, run.evaluations_per_segment, model.alerting.min_consecutive);
-    if (std::getenv("DRIFTD_CALIBRATION_DEBUG")) {
-      for (double level = 1.0; level < 12.0; level += 1.0) {
-        std::size_t exceed = 0;
-        for (const auto& row : surprises) {
-          for (const double s : row) exceed += s >= level ? 1 : 0;
-        }
-        std::fprintf(stderr, "  level %.0f: episodes %zu exceedances %zu (expected per test %.1f)\n", level,
-                     count_episodes(surprises, run.evaluations_per_segment, level, model.alerting.min_consecutive),
-                     exceed, double(surprises.size()) * std::exp(-level));
-      }
-      std::fprintf(stderr, "group %zu (%s, %zu columns): %zu evaluations in %zu segments, %.3f s, rates %zu, first %g last %g\n", g,
-                   planned.tests.front().c_str(), planned.columns.size(), statistics.size(), run.segments,
-                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), planned.rates.size(),
-                   planned.rates.empty() ? 0.0 : planned.rates.front(), planned.rates.empty() ? 0.0 : planned.rates.back());
-    }
   }
 
   // The lowest level from which on the model's rate stays within the
@@ -384,15 +374,23 @@ Calibration calibrate(const ModelSchema& schema, const ModelConfig& model, const
     }
   }
   calibration.alpha = std::exp(-level);
-  if (std::getenv("DRIFTD_CALIBRATION_DEBUG")) {
-    std::fprintf(stderr, "level %.4f target %g rate %g\n", level, target, model_rate(groups, level));
-    for (const auto& planned : groups) std::fprintf(stderr, "  %s x%zu: %g\n", planned.tests.front().c_str(), planned.copies(), rate_at(planned, level));
-  }
   calibration.expected_episode_rate = model_rate(groups, level);
 
   calibration.features.resize(schema.columns.size());
   calibration.multivariate.resize(model.multivariate.size());
   for (const auto& planned : groups) {
+    CalibrationGroup& group = calibration.groups.emplace_back();
+    std::vector<std::string> names;
+    for (const std::size_t c : planned.columns) names.push_back(schema.columns[c].name);
+    group.features = planned.multivariate >= 0
+                         ? joined_features(model.multivariate[std::size_t(planned.multivariate)].features)
+                         : joined_features(names);
+    group.tests = joined_features(planned.tests);
+    group.copies = planned.copies();
+    group.evaluations = planned.evaluations;
+    group.measured_rate = planned.rates.empty() ? 0.0 : planned.rates.back();
+    group.expected_rate = rate_at(planned, level);
+
     std::vector<TestThreshold> thresholds;
     for (std::size_t t = 0; t < planned.tests.size(); ++t) {
       thresholds.push_back({.test = planned.tests[t],

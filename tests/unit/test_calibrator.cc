@@ -95,6 +95,24 @@ TEST_CASE("calibrator: the model's expected rate meets the budget, and a larger 
   }
   CHECK(b.multivariate[0].threshold > a.multivariate[0].threshold);
   CHECK(a.simulated_evaluations > 0);
+  // Its groups: the two continuous columns together, the tied one, the
+  // categorical one, the MMD; their rates add up to the model's.
+  REQUIRE(a.groups.size() == 4);
+  CHECK(a.groups[0].features == "a+b");
+  CHECK(a.groups[0].tests == "ks+psi");
+  CHECK(a.groups[0].copies == 2);
+  CHECK(a.groups[1].features == "tied");
+  CHECK(a.groups[2].tests == "chi2+psi");
+  CHECK(a.groups[3].tests == "mmd");
+  double total = 0.0;
+  std::uint64_t evaluations = 0;
+  for (const auto& group : a.groups) {
+    total += double(group.copies) * group.expected_rate;
+    evaluations += group.evaluations;
+    CHECK(group.measured_rate > 0.0);
+  }
+  CHECK(total == Approx(a.expected_episode_rate));
+  CHECK(evaluations == a.simulated_evaluations);
 }
 
 TEST_CASE("calibrator: continuous features share one null stream; ties and categories get their own", "[calibrate]") {
