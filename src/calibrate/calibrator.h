@@ -16,7 +16,9 @@
 //     (overlapping windows make exceedances come in clusters: counting
 //     episodes, not exceedances, takes that into account). Where a level
 //     has too few episodes to measure, the rate is extrapolated from the
-//     last measured level along the tail of the surprise scale (e^-L).
+//     last measured level along the tail of the surprise scale (e^-L),
+//     from an upper bound: the exceedances there (min_consecutive 1: each
+//     episode begins with one) or the episodes (more: runs thin out faster).
 //  4. The model's rate at level L is the sum over groups (each copy of a
 //     shared group counting once): a union bound, exact when groups are
 //     independent and conservative when they are not. The level where it
