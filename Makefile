@@ -37,7 +37,7 @@ test-asan:
 	@scripts/install-deps.sh test
 	cmake -S . -B $(ASAN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDRIFTD_SANITIZE=ON -DDRIFTD_NATIVE=OFF
 	cmake --build $(ASAN) -j $(JOBS)
-	cd $(ASAN) && ctest --output-on-failure -j $(JOBS) -LE 'reliability|deploy'
+	cd $(ASAN) && ctest --output-on-failure -j $(JOBS) -LE 'reliability|deploy|calibration'
 
 # Regenerates the golden fixtures from SciPy/NumPy (needs Python; ctest does not).
 golden:
