@@ -23,8 +23,10 @@ demo: build
 	./$(BUILD)/driftd demo --seconds $(DEMO_SECONDS)
 
 # Everything on an optimised build, then again under AddressSanitizer and
-# UndefinedBehaviorSanitizer — all but the minutes-long crash loops and the
-# live Prometheus run, whose code paths the integration tests already cover.
+# UndefinedBehaviorSanitizer — all but the minutes-long crash loops, the
+# live Prometheus run, whose code paths the integration tests already cover,
+# and the calibration measurements (millions of events through replay, whose
+# code the unit and cli tests cover under the sanitizers).
 test: test-release test-asan fuzz-ci
 
 test-release:

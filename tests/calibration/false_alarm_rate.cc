@@ -20,9 +20,10 @@ int false_alarm_rate(const std::string& results_dir) {
   constexpr std::uint64_t kBudget = 25'000, kEvents = 1'000'000;
   constexpr double kFactor = 1.5, kModelFactor = 3, kMinExpected = 100;
   TempDir dir;
-  std::string report = "model            budget   episodes  expected  observed/expected  mean between  replay s\n";
+  std::string report = "model            budget         episodes  expected  observed/expected  mean between  replay s\n";
   double observed = 0, expected = 0;
   bool ok = true;
+  std::fputs(report.c_str(), stdout);
   for (const auto& model : stationary_models(kBudget, kEvents)) {
     const Replay replay = run_replay(model.scenario, dir.path());
     if (!replay.ok) {
@@ -35,10 +36,12 @@ int false_alarm_rate(const std::string& results_dir) {
     observed += episodes;
     expected += model_expected;
     char line[256];
-    std::snprintf(line, sizeof line, "%-16s %6llu %10.0f %9.1f %18.2f %13.0f %9.1f\n", model.scenario.id.c_str(),
-                  (unsigned long long)model.budget, episodes, model_expected, episodes / model_expected,
+    std::snprintf(line, sizeof line, "%-16s %6llu %-6s %10.0f %9.1f %18.2f %13.0f %9.1f\n", model.scenario.id.c_str(),
+                  (unsigned long long)model.budget, model.unit, episodes, model_expected, episodes / model_expected,
                   episodes > 0 ? model.monitored / episodes : 0.0, replay.seconds);
     report += line;
+    std::fputs(line, stdout);
+    std::fflush(stdout);
     const double ratio = episodes / model_expected;
     if (!(ratio >= 1 / kModelFactor && ratio <= kModelFactor)) {
       std::printf("FAIL: %s: episodes / expected = %.2f, outside a factor of %.0f\n", model.scenario.id.c_str(), ratio,
@@ -48,10 +51,10 @@ int false_alarm_rate(const std::string& results_dir) {
   }
   const double ratio = observed / expected;
   char pooled[256];
-  std::snprintf(pooled, sizeof pooled, "%-16s %6s %10.0f %9.1f %18.2f   (must be within %.2f..%.2f)\n", "pooled", "",
+  std::snprintf(pooled, sizeof pooled, "%-16s %13s %10.0f %9.1f %18.2f   (must be within %.2f..%.2f)\n", "pooled", "",
                 observed, expected, ratio, 1 / kFactor, kFactor);
   report += pooled;
-  std::fputs(report.c_str(), stdout);
+  std::fputs(pooled, stdout);
   std::ofstream(results_dir + "/false_alarms.txt") << report;
   if (expected < kMinExpected) {
     std::printf("FAIL: only %.0f episodes expected, fewer than %.0f: not a measurement\n", expected, kMinExpected);

@@ -25,6 +25,7 @@ std::vector<StationaryModel> stationary_models(std::uint64_t budget, std::uint64
   models.push_back(model("time_window", Kind::normal, 105));
   models.back().scenario.window = "{duration: 1s, step: 250ms}";
   models.back().scenario.alerting = "{false_alarm_every: " + every + "ms, cooldown: 1ms}";
+  models.back().unit = "ms";
   return models;
 }
 

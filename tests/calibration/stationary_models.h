@@ -17,6 +17,7 @@ struct StationaryModel {
   Scenario scenario;     // alerting holds the budget given to stationary_models
   std::uint64_t budget;  // false_alarm_every, in events or in ms of event time
   double monitored;      // events (or ms) over which evaluations can start an episode
+  const char* unit = "events";
 };
 
 // `budget` events (count windows) or ms (the time-window model); `events` a model.
