@@ -23,8 +23,10 @@ demo: build
 	./$(BUILD)/driftd demo --seconds $(DEMO_SECONDS)
 
 # Everything on an optimised build, then again under AddressSanitizer and
-# UndefinedBehaviorSanitizer — all but the minutes-long crash loops and the
-# live Prometheus run, whose code paths the integration tests already cover.
+# UndefinedBehaviorSanitizer — all but the minutes-long crash loops, the
+# live Prometheus run, whose code paths the integration tests already cover,
+# and the calibration measurements (millions of events through replay, whose
+# code the unit and cli tests cover under the sanitizers).
 test: test-release test-asan fuzz-ci
 
 test-release:
@@ -37,7 +39,7 @@ test-asan:
 	@scripts/install-deps.sh test
 	cmake -S . -B $(ASAN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDRIFTD_SANITIZE=ON -DDRIFTD_NATIVE=OFF
 	cmake --build $(ASAN) -j $(JOBS)
-	cd $(ASAN) && ctest --output-on-failure -j $(JOBS) -LE 'reliability|deploy'
+	cd $(ASAN) && ctest --output-on-failure -j $(JOBS) -LE 'reliability|deploy|calibration'
 
 # Regenerates the golden fixtures from SciPy/NumPy (needs Python; ctest does not).
 golden:
