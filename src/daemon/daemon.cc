@@ -256,6 +256,7 @@ StatusFacts Daemon::status_facts(const std::vector<PartitionLag>& lags, bool rea
           .transactions = transactions_,
           .fetch_wakes = consumer_.fetch_wakes(),
           .pipeline = pipeline_,
+          .models = config_.models,
           .last_evaluations = last_evaluation_,
           .partitions = partitions_.partitions(),
           .lags = lags};
