@@ -8,11 +8,7 @@ using Catch::Matchers::Contains;
 namespace {
 
 ModelConfig count_model(std::size_t from_stream) {
-  ModelConfig model;
-  model.id = "m";
-  model.reference.from_stream = from_stream;
-  model.window = {.size = 1000, .step = 250};
-  return model;
+  return {.id = "m", .reference = {.from_stream = from_stream}, .window = {.size = 1000, .step = 250}};
 }
 
 Calibration calibration_of(std::uint64_t reference_rows, std::size_t window_events) {
