@@ -15,6 +15,7 @@
 #include "delivery/output_sink.h"
 #include "driftd/config.h"
 #include "driftd/error.h"
+#include "engine/calibration_log.h"
 #include "engine/pipeline.h"
 
 namespace driftd {
@@ -53,6 +54,8 @@ int replay_command(const std::vector<std::string>& args) {
   // too_large event without the reader ever holding the whole line.
   LineReader input(input_path, config.input.max_bytes + 1);
   Pipeline pipeline(config);
+  // stderr only: stdout holds nothing but the outputs.
+  CalibrationLog calibration_log(config, pipeline, std::cerr, "replay: ");
 
   OutputFanOut outputs;
   outputs.add(std::make_unique<JsonLinesSink>(stdout));
@@ -64,7 +67,8 @@ int replay_command(const std::vector<std::string>& args) {
     if (event.empty()) continue;
     // A file has no broker timestamp: an event without ts gets time 0.
     const MessageSource message{.payload = event, .topic = input_path, .offset = std::int64_t(line.number)};
-    pipeline.process(message, 0, sink);
+    const std::size_t model = pipeline.process(message, 0, sink);
+    if (model != Pipeline::kNoModel) calibration_log.after_event(model);
   }
   outputs.flush(std::chrono::milliseconds::zero());
 

@@ -9,18 +9,13 @@
 #include "driftd/decision.h"
 #include "driftd/event.h"
 #include "driftd/table.h"
+#include "engine/calibration_summary.h"
+#include "engine/model_monitor.h"
+#include "util/show_duration.h"
 #include "window/reference_profile.h"
 
 namespace driftd {
 namespace {
-
-std::string show_duration(Millis value) {
-  const auto ms = value.count();
-  if (ms % 3'600'000 == 0) return std::to_string(ms / 3'600'000) + "h";
-  if (ms % 60'000 == 0) return std::to_string(ms / 60'000) + "m";
-  if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
-  return std::to_string(ms) + "ms";
-}
 
 std::string join(const std::vector<std::string>& items) {
   std::string out;
@@ -42,10 +37,15 @@ int validate_command(const std::vector<std::string>& args) {
   }
   const Config config = load_config(config_path);
   // Every reference file must hold every configured feature, numeric ones as numbers.
+  // A file reference's model is calibrated here, as `run` would at start,
+  // so what validate shows is what the daemon will decide with.
   const std::vector<ModelSchema> schemas = model_schemas(config);
+  std::vector<std::optional<Calibration>> calibrations(config.models.size());
   for (std::size_t m = 0; m < config.models.size(); ++m) {
     const ModelConfig& model = config.models[m];
-    if (!model.reference.path.empty()) reference_from_table(read_table(model.reference.path, model.id), schemas[m]);
+    if (model.reference.path.empty()) continue;
+    ReferenceData reference = reference_from_table(read_table(model.reference.path, model.id), schemas[m]);
+    calibrations[m] = ModelMonitor(schemas[m], model, config.defaults, std::move(reference)).calibration();
   }
 
   std::ostringstream out;
@@ -54,7 +54,8 @@ int validate_command(const std::vector<std::string>& args) {
   out << config.path << ": valid\n"
       << "decisions: p_value " << d.p_value << " (" << corrections[int(d.correction)] << "), psi_threshold "
       << d.psi_threshold << " over " << d.psi_bins << " bins, dataset_drift_share " << d.dataset_drift_share << "\n";
-  for (const auto& model : config.models) {
+  for (std::size_t m = 0; m < config.models.size(); ++m) {
+    const ModelConfig& model = config.models[m];
     out << "model " << model.id << "\n  reference: "
         << (model.reference.path.empty() ? "first " + std::to_string(model.reference.from_stream) + " events of the stream"
                                          : model.reference.path)
@@ -71,12 +72,21 @@ int validate_command(const std::vector<std::string>& args) {
           << (feature.type == FeatureType::numeric ? "numeric" : "categorical") << "): " << join(feature.tests) << "\n";
     }
     for (const auto& mv : model.multivariate) {
-      out << "  multivariate " << mv.test << " over " << joined_features(mv.features) << ": " << mv.permutations
-          << " permutations, sigma " << (mv.sigma ? std::to_string(*mv.sigma) : "auto") << "\n";
+      // A calibrated threshold is on the statistic: no permutations are run.
+      out << "  multivariate " << mv.test << " over " << joined_features(mv.features) << ": "
+          << (model.alerting.mode == AlertMode::per_window ? std::to_string(mv.permutations) + " permutations"
+                                                           : std::string("no permutations (calibrated)"))
+          << ", sigma " << (mv.sigma ? std::to_string(*mv.sigma) : "auto") << "\n";
     }
     out << "  alerting: after " << model.alerting.min_consecutive << " drifted evaluation(s), cooldown "
         << show_duration(model.alerting.cooldown) << "\n  retrain: when drifted share >= " << model.retrain.drifted_share
-        << ", at most every " << show_duration(model.retrain.cooldown) << "\n";
+        << ", at most every " << show_duration(model.retrain.cooldown) << "\n"
+        << decision_summary(model, d, calibrations[m], "  ");
+    if (const std::string warning = reference_size_warning(model, calibrations[m]); !warning.empty()) {
+      out << "  warning: " << warning << "\n";
+    } else if (model.alerting.mode == AlertMode::calibrated && model.window.by_time()) {
+      out << "  reference size: checked against the window's events at its first evaluation\n";
+    }
   }
   std::cout << out.str();
   return kExitOk;

@@ -27,6 +27,7 @@
 #include "driftd/config.h"
 #include "driftd/error.h"
 #include "http/listen_address.h"
+#include "util/show_duration.h"
 
 namespace driftd {
 
@@ -61,17 +62,6 @@ std::string about_bytes(double bytes) {
     std::snprintf(text, sizeof text, "%.1f MB", bytes / 1e6);
   }
   return text;
-}
-
-// "100 years (36525d)", "10m", "1500ms": a duration as the configuration writes it.
-std::string show_duration(Millis value) {
-  const auto ms = value.count();
-  if (value == limits::kMaxDuration) return "100 years (36525d)";
-  if (ms % 86'400'000 == 0) return std::to_string(ms / 86'400'000) + "d";
-  if (ms % 3'600'000 == 0) return std::to_string(ms / 3'600'000) + "h";
-  if (ms % 60'000 == 0) return std::to_string(ms / 60'000) + "m";
-  if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
-  return std::to_string(ms) + "ms";
 }
 
 // Why `path` cannot be a reference file, or empty when it can: references

@@ -38,6 +38,7 @@ Daemon::Daemon(const Config& config, Metrics& metrics, StatusBoard& status, cons
       status_(status),
       stop_(stop),
       pipeline_(config),
+      calibration_log_(config, pipeline_, std::cerr, "driftd: "),
       producer_(config.kafka),
       connected_(wait_for_broker()),
       partitions_(config.models.size()),
@@ -144,7 +145,10 @@ void Daemon::process(RdKafka::Message& message) {
                        .offset = raw.offset};
   if (raw.key != nullptr) source.key = std::string_view(static_cast<const char*>(raw.key), raw.key_len);
   const std::size_t model = pipeline_.process(source, broker_timestamp(raw), *this, mode);
-  if (model != Pipeline::kNoModel) partitions_.saw_model(model);
+  if (model != Pipeline::kNoModel) {
+    partitions_.saw_model(model);
+    calibration_log_.after_event(model);
+  }
   run_position_->next = raw.offset + 1;
 }
 
@@ -252,6 +256,7 @@ StatusFacts Daemon::status_facts(const std::vector<PartitionLag>& lags, bool rea
           .transactions = transactions_,
           .fetch_wakes = consumer_.fetch_wakes(),
           .pipeline = pipeline_,
+          .models = config_.models,
           .last_evaluations = last_evaluation_,
           .partitions = partitions_.partitions(),
           .lags = lags};

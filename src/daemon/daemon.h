@@ -32,6 +32,7 @@
 #include "delivery/output_sink.h"
 #include "kafka/output_producer.h"
 #include "metrics/metrics.h"
+#include "engine/calibration_log.h"
 #include "engine/pipeline.h"
 
 namespace driftd {
@@ -83,6 +84,7 @@ class Daemon final : private PartitionListener, private PipelineSink {
   StatusBoard& status_;
   const std::atomic<bool>& stop_;
   Pipeline pipeline_;
+  CalibrationLog calibration_log_;             // right after the pipeline: its start-up block comes first
   OutputProducer producer_;
   bool connected_;  // a broker answered before the consumer joined (false: stopped while waiting)
   std::function<void(const EvaluationReport&)> observer_;

@@ -4,7 +4,8 @@
 
 namespace driftd {
 
-MetricsFeed::MetricsFeed(Metrics& metrics, std::size_t models) : metrics_(metrics), overflowed_(models, 0) {
+MetricsFeed::MetricsFeed(Metrics& metrics, std::size_t models)
+    : metrics_(metrics), overflowed_(models, 0), calibrated_(models, false) {
   pipeline_.consumed.assign(models, 0);
   pipeline_.late.assign(models, 0);
 }
@@ -23,6 +24,12 @@ void MetricsFeed::update(const Pipeline& pipeline, const KafkaOutputSink::Counte
     const std::uint64_t overflowed = pipeline.monitor(m).overflowed();
     metrics_.add_overflowed(m, overflowed - std::min(overflowed, overflowed_[m]));
     overflowed_[m] = overflowed;
+    // A monitor is calibrated once (at start, or when the stream brings
+    // what it needs); made anew, it may be calibrated on another reference.
+    if (const auto& calibration = pipeline.monitor(m).calibration(); calibration && !calibrated_[m]) {
+      metrics_.set_calibration(m, *calibration);
+      calibrated_[m] = true;
+    }
   }
   metrics_.add_replayed(counters.replayed - pipeline_.replayed);
   pipeline_ = counters;

@@ -20,12 +20,16 @@ class MetricsFeed {
 
   void update(const Pipeline& pipeline, const KafkaOutputSink::Counters& outputs);
   // Model `model`'s monitor was made anew: its own counts start over.
-  void monitor_reset(std::size_t model) { overflowed_[model] = 0; }
+  void monitor_reset(std::size_t model) {
+    overflowed_[model] = 0;
+    calibrated_[model] = false;
+  }
 
  private:
   Metrics& metrics_;
   PipelineCounters pipeline_;            // what was added already
   std::vector<std::uint64_t> overflowed_;  // per model, likewise
+  std::vector<bool> calibrated_;           // per model: its monitor's calibration is in the metrics
   KafkaOutputSink::Counters outputs_;    // likewise
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "daemon/calibration_json.h"
 #include "util/json_text.h"
 
 namespace driftd {
@@ -36,6 +37,8 @@ std::string status_json(const StatusFacts& facts) {
     out += ",\"overflowed\":" + std::to_string(monitor.overflowed());
     out += ",\"reference_ready\":";
     out += monitor.reference_ready() ? "true" : "false";
+    out += ",\"calibration\":";
+    append_calibration_json(out, facts.models[m].alerting.mode, monitor.calibration());
     out += ",\"last_evaluation\":";
     if (const auto& last = facts.last_evaluations[m]) {
       out += "{\"window_count\":" + std::to_string(last->window.count);

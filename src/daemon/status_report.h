@@ -30,6 +30,7 @@ struct StatusFacts {
   std::uint64_t transactions = 0;  // exactly_once: transactions committed
   std::uint64_t fetch_wakes = 0;
   const Pipeline& pipeline;
+  const std::vector<ModelConfig>& models;  // as the pipeline's, for how each decides
   const std::vector<std::optional<LastEvaluation>>& last_evaluations;  // per model
   const std::map<PartitionId, PartitionTracker::Position>& partitions;
   const std::vector<PartitionLag>& lags;  // of the partitions librdkafka knows the high watermark of

@@ -9,6 +9,7 @@
 #include <prometheus/text_serializer.h>
 
 #include "detector_registry.h"
+#include "driftd/calibration.h"
 #include "engine/model_monitor.h"
 
 namespace driftd {
@@ -106,6 +107,11 @@ Metrics::Metrics(const std::vector<ModelSchema>& schemas, const Config& config)
   statistic_family_ = &gauge("driftd_drift_statistic", "The statistic of a drift test at its last successful evaluation.");
   p_value_family_ = &gauge("driftd_drift_p_value",
                            "The p-value of a drift test at its last successful evaluation (p-value tests only).");
+  threshold_family_ = &gauge("driftd_test_threshold",
+                             "The calibrated threshold of a drift test, on its statistic: it drifts when "
+                             "driftd_drift_statistic reaches it (alerting.mode calibrated only).");
+  calibration_seconds_family_ = &gauge("driftd_calibration_seconds",
+                                       "Wall time the model's last calibration of its thresholds took.");
   evaluation_seconds_family_ = &prometheus::BuildHistogram()
                                     .Name("driftd_evaluation_seconds")
                                     .Help("Time one drift test took in one evaluation, by test.")
@@ -261,6 +267,29 @@ void Metrics::record(const EvaluationReport& report) {
 
 void Metrics::set_window_events(std::size_t model, std::uint64_t n) {
   if (model < models_.size()) models_[model].window_events->Set(static_cast<double>(n));
+}
+
+void Metrics::set_threshold(const std::string& model, TestSeries& series, double threshold) {
+  if (series.threshold == nullptr) {
+    series.threshold = &threshold_family_->Add({{"model", model}, {"feature", series.feature}, {"test", series.test}});
+  }
+  series.threshold->Set(threshold);
+}
+
+void Metrics::set_calibration(std::size_t model, const Calibration& calibration) {
+  if (model >= models_.size()) return;
+  ModelSeries& s = models_[model];
+  // The calibration lists its tests in evaluation order, as the series are.
+  for (std::size_t c = 0; c < calibration.features.size() && c < s.columns.size(); ++c) {
+    for (std::size_t t = 0; t < calibration.features[c].size() && t < s.columns[c].size(); ++t) {
+      set_threshold(s.id, s.columns[c][t], calibration.features[c][t].threshold);
+    }
+  }
+  for (std::size_t i = 0; i < calibration.multivariate.size() && i < s.multivariate.size(); ++i) {
+    set_threshold(s.id, s.multivariate[i], calibration.multivariate[i].threshold);
+  }
+  if (s.calibration_seconds == nullptr) s.calibration_seconds = &calibration_seconds_family_->Add({{"model", s.id}});
+  s.calibration_seconds->Set(calibration.seconds);
 }
 
 void Metrics::set_consumer_lag(const std::string& topic, std::int32_t partition, std::int64_t lag) {

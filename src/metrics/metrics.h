@@ -7,6 +7,8 @@
 // driftd_drift_p_value, which appear at a test's first successful
 // evaluation. Before that there is no true value to show: 0 would read as a
 // p-value of certain drift, and NaN breaks comparisons in alert rules.
+// Likewise driftd_test_threshold and driftd_calibration_seconds appear when a
+// model in calibrated mode is calibrated.
 // driftd_consumer_lag follows the partitions assigned to us.
 //
 // Threads: the update methods are meant to be called from one thread (the
@@ -36,6 +38,7 @@ class Family;
 
 namespace driftd {
 
+struct Calibration;
 struct EvaluationReport;
 struct TestResult;
 
@@ -73,6 +76,11 @@ class Metrics {
 
   void set_window_events(std::size_t model, std::uint64_t n);
 
+  // A model's calibration: each test's statistic threshold
+  // (driftd_test_threshold, beside driftd_drift_statistic) and the time it
+  // took (driftd_calibration_seconds).
+  void set_calibration(std::size_t model, const Calibration& calibration);
+
   // Kafka: lag per assigned partition (removed on revocation), delivery errors.
   void set_consumer_lag(const std::string& topic, std::int32_t partition, std::int64_t lag);
   void remove_consumer_lag(const std::string& topic, std::int32_t partition);
@@ -94,6 +102,7 @@ class Metrics {
     prometheus::Gauge* detected = nullptr;
     prometheus::Gauge* statistic = nullptr;  // created at the first successful run
     prometheus::Gauge* p_value = nullptr;    // likewise, p-value tests only
+    prometheus::Gauge* threshold = nullptr;  // created at the model's first calibration
   };
 
   struct ModelSeries {
@@ -109,6 +118,7 @@ class Metrics {
     prometheus::Gauge* drift = nullptr;
     prometheus::Gauge* last_evaluation = nullptr;
     prometheus::Gauge* window_events = nullptr;
+    prometheus::Gauge* calibration_seconds = nullptr;  // created at the model's first calibration
     std::vector<std::vector<TestSeries>> columns;  // [column][test], as in the schema
     std::vector<TestSeries> multivariate;
   };
@@ -118,12 +128,15 @@ class Metrics {
   static TestSeries make_test_series(const Families& families, const std::string& model, std::string feature,
                                      const std::string& test);
   void record_test(const std::string& model, TestSeries& series, const TestResult& result, bool drift);
+  void set_threshold(const std::string& model, TestSeries& series, double threshold);
   prometheus::Histogram* evaluation_histogram(std::string_view test);
 
   std::shared_ptr<prometheus::Registry> registry_;
 
   prometheus::Family<prometheus::Gauge>* statistic_family_ = nullptr;
   prometheus::Family<prometheus::Gauge>* p_value_family_ = nullptr;
+  prometheus::Family<prometheus::Gauge>* threshold_family_ = nullptr;
+  prometheus::Family<prometheus::Gauge>* calibration_seconds_family_ = nullptr;
   prometheus::Family<prometheus::Gauge>* consumer_lag_family_ = nullptr;
   prometheus::Family<prometheus::Histogram>* evaluation_seconds_family_ = nullptr;
 

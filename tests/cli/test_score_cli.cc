@@ -194,6 +194,36 @@ TEST_CASE("validate cli: prints what it would monitor", "[cli]") {
   CHECK_THAT(run.out, Contains("model fraud-v3"));
   CHECK_THAT(run.out, Contains("feature country (categorical): chi2, psi"));
   CHECK_THAT(run.out, Contains("1000 events, evaluated every 250 events"));
+  // Calibrated by default: each test's threshold and probability, and the calibration's time.
+  CHECK_THAT(run.out, Contains("decisions: calibrated for one false alarm every 2500000 events"));
+  CHECK_THAT(run.out, Contains("  calibration: took ") && Contains(" s, on 2000 reference rows"));
+  CHECK_THAT(run.out, Contains("    amount ks: statistic >= ") && Contains("    amount+age mmd: statistic >= "));
+  CHECK_THAT(run.out, Contains("(per evaluation "));
+  // 2,000 rows against windows of 1,000.
+  CHECK_THAT(run.out, Contains("warning: model fraud-v3: the reference (2000 rows) is smaller than 20x the window"));
+}
+
+TEST_CASE("validate cli: per_window, from_stream and time windows say how and when they decide", "[cli]") {
+  const auto reference = write("ref.csv", "x\n1\n2\n3\n4\n5\n6\n7\n8\n");
+  const auto dir = std::filesystem::path(reference).parent_path();
+  std::ofstream(dir / "driftd.yaml")
+      << "models:\n"
+         "  - {id: old, reference: {path: ref.csv}, window: {size: 4, step: 2},\n"
+         "     features: [{name: x, type: numeric}], alerting: {mode: per_window}}\n"
+         "  - {id: streamed, reference: {from_stream: 4000}, window: {size: 2000, step: 500},\n"
+         "     features: [{name: x, type: numeric}], alerting: {false_alarm_every: 1000000}}\n"
+         "  - {id: timed, reference: {path: ref.csv}, window: {duration: 1h, step: 1m},\n"
+         "     features: [{name: x, type: numeric}], alerting: {false_alarm_every: 30d}}\n";
+  const Run run = run_driftd("validate --config " + (dir / "driftd.yaml").string());
+  INFO(run.err);
+  REQUIRE(run.status == 0);
+  CHECK_THAT(run.out, Contains("decisions: per window (alerting.mode: per_window)"));
+  CHECK_THAT(run.out, Contains("one false alarm every 1000000 events (2000 evaluations)"));
+  CHECK_THAT(run.out, Contains("calibration: when the first 4000 events of the stream are in"));
+  CHECK_THAT(run.out, Contains("warning: model streamed: the reference (4000 rows) is smaller than 20x the window (2000 events)"));
+  CHECK_THAT(run.out, Contains("one false alarm every 30d of event time"));
+  CHECK_THAT(run.out, Contains("calibration: at the window's first evaluation"));
+  CHECK_THAT(run.out, Contains("reference size: checked against the window's events at its first evaluation"));
 }
 
 TEST_CASE("validate cli: a reference without a configured feature is an error naming it", "[cli]") {

@@ -39,6 +39,8 @@ CONTRACT = {
     "driftd_drift_statistic": {"model", "feature", "test"},
     "driftd_drift_p_value": {"model", "feature", "test"},
     "driftd_drift_detected": {"model", "feature", "test"},
+    "driftd_test_threshold": {"model", "feature", "test"},
+    "driftd_calibration_seconds": {"model"},
     "driftd_model_drifted_share": {"model"},
     "driftd_model_drift": {"model"},
     "driftd_evaluations_total": {"model"},
@@ -344,13 +346,15 @@ def synthetic_series():
                 (f"driftd_evaluations_total{{{m}}}", "0+2x20"),
                 (f"driftd_last_evaluation_timestamp_seconds{{{m}}}", "0+15x20"),
                 (f"driftd_retrain_triggers_total{{{m}}}", "0x10 1x10"),
-                (f"driftd_window_events{{{m}}}", "1000x20")]
+                (f"driftd_window_events{{{m}}}", "1000x20"),
+                (f"driftd_calibration_seconds{{{m}}}", "0.5x20")]
         for sev in ("warning", "critical"):
             out.append((f'driftd_alerts_total{{{m},severity="{sev}"}}', "0x5 1x5 2x10"))
         for feature, test in (("amount", "ks"), ("amount", "psi"), ("country", "chi2")):
             f = f'{m},feature="{feature}",test="{test}"'
             out += [(f"driftd_drift_statistic{{{f}}}", "0.1x20"),
-                    (f"driftd_drift_detected{{{f}}}", "0x10 1x10")]
+                    (f"driftd_drift_detected{{{f}}}", "0x10 1x10"),
+                    (f"driftd_test_threshold{{{f}}}", "0.2x20")]
             if test != "psi":
                 out.append((f"driftd_drift_p_value{{{f}}}", "0.01x20"))
     return out

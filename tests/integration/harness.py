@@ -284,7 +284,8 @@ class Daemon:
 
     def wait_messages(self, count, timeout_s=90):
         wait_for(f"driftd to process {count} messages",
-                 lambda: self.status()["messages"] >= count, timeout_s=timeout_s)
+                 # /v1/status is {} until the daemon has started: calibrating its models takes seconds.
+                 lambda: self.status().get("messages", 0) >= count, timeout_s=timeout_s)
 
     def terminate(self, timeout_s=15):
         """SIGTERM; returns the exit code and the seconds it took."""

@@ -109,6 +109,14 @@ try:
     check(all(v is not None for v in lag) and sum(lag) == 0, f"driftd_consumer_lag for 4 partitions, all 0: {lag}")
     promtool = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True, text=True)
     check(promtool.returncode == 0, f"promtool check metrics passes {promtool.stdout}{promtool.stderr}")
+    # Calibrated by default: each test's threshold beside its statistic, and the calibration's time.
+    for model in per_model:
+        for feature, test in (("x", "ks"), ("x", "psi"), ("y", "ks"), ("c", "chi2"), ("c", "psi")):
+            threshold = harness.metric_value(text, "driftd_test_threshold", model=model, feature=feature, test=test)
+            check(threshold is not None and threshold > 0,
+                  f"driftd_test_threshold{{{model},{feature},{test}}} = {threshold}")
+        seconds = harness.metric_value(text, "driftd_calibration_seconds", model=model)
+        check(seconds is not None and seconds > 0, f"driftd_calibration_seconds{{{model}}} = {seconds}")
     harness.wait_for("/readyz to answer 200 once caught up", lambda: daemon.get("/readyz")[0] == 200, timeout_s=10)
     status = daemon.status()
     check([m["id"] for m in status["models"]] == ["drifty", "steady"] and
@@ -116,6 +124,23 @@ try:
           status["models"][1]["last_evaluation"]["drifted_share"] == 0 and
           status["models"][1]["last_evaluation"]["window_count"] == 1000,
           "/v1/status lists the models with their last evaluation")
+    for model in status["models"]:
+        calibration = model["calibration"]
+        check(calibration is not None and calibration["mode"] == "calibrated" and
+              calibration["false_alarm_every"] == 2500000 and calibration["unit"] == "events" and
+              calibration["window_events"] == 1000 and calibration["step_events"] == 250 and
+              0 < calibration["alpha"] < 1 and calibration["seconds"] > 0,
+              f"/v1/status: {model['id']} is calibrated for one false alarm every 2,500,000 events: {calibration}")
+        tests = [(t["feature"], t["test"]) for t in calibration["tests"]]
+        check(tests == [("x", "ks"), ("x", "psi"), ("y", "ks"), ("y", "psi"), ("c", "chi2"), ("c", "psi")] and
+              all(t["threshold"] > 0 and 0 < t["alpha"] < 1 for t in calibration["tests"]),
+              f"/v1/status: {model['id']} lists each test's threshold and probability, in order: {tests}")
+        threshold = harness.metric_value(text, "driftd_test_threshold", model=model["id"], feature="x", test="ks")
+        check(threshold is not None and abs(threshold - calibration["tests"][0]["threshold"]) <= 1e-12 * threshold,
+              "the metric and the status show the same threshold")
+    log = open(daemon.log_path).read()
+    check("calibration: took " in log and "x ks: statistic >= " in log,
+          "the start-up log lists each model's calibration")
 
     # 5. SIGTERM, then a restart continues from the committed offsets.
     daemon.stop()

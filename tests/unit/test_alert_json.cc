@@ -67,6 +67,25 @@ TEST_CASE("alert_json: a distance alert has no p_value key", "[alert_json]") {
         R"("reference":{"rows":10000},"evaluated_at":1763800900000})");
 }
 
+TEST_CASE("alert_json: a calibrated alert carries its calibration, the threshold on the statistic", "[alert_json]") {
+  Alert alert = ks_alert();
+  alert.threshold = 0.0878;
+  alert.calibration = AlertCalibration{.false_alarm_every = 2'500'000, .by_time = false, .alpha = 2.5e-05};
+  CHECK(alert_json(alert) ==
+        R"({"schema":"driftd.alert.v1","alert_id":"2326ba75-c16b-55b1-92b7-19b795c851d6","model_id":"fraud-v3",)"
+        R"("state":"firing","severity":"warning","feature":"amount","test":"ks","statistic":0.21,"p_value":3e-07,)"
+        R"("threshold":0.0878,"window":{"count":5000,"start_ts":1763800000123,"end_ts":1763800900000},)"
+        R"("reference":{"rows":10000},"calibration":{"false_alarm_every":2500000,"unit":"events","alpha":2.5e-05},)"
+        R"("evaluated_at":1763800900000})");
+  // A time window's budget is event time, in milliseconds.
+  alert.calibration = AlertCalibration{.false_alarm_every = 2'592'000'000, .by_time = true, .alpha = 1e-06};
+  simdjson::dom::parser parser;
+  const simdjson::dom::object calibration = parser.parse(alert_json(alert))["calibration"].get_object();
+  CHECK(std::uint64_t(calibration["false_alarm_every"]) == 2'592'000'000);
+  CHECK(std::string_view(calibration["unit"]) == "ms");
+  CHECK(double(calibration["alpha"]) == 1e-06);
+}
+
 TEST_CASE("alert_json: a retrain trigger, exactly", "[alert_json]") {
   CHECK(retrain_json(trigger()) ==
         R"({"schema":"driftd.retrain.v1","trigger_id":"c32edacb-6370-5348-a2fc-546bb4982fe2","model_id":"fraud-v3",)"

@@ -402,3 +402,63 @@ TEST_CASE("config: the file must be a regular file of at most 8 MiB", "[config][
     CHECK_THAT(e.what(), Contains("larger than 8 MiB (8388608 bytes), the most a configuration file may hold"));
   }
 }
+
+TEST_CASE("config: alerting.mode and false_alarm_every, with their defaults", "[config][alerting]") {
+  const Config defaults = load_config(temp_file("driftd.yaml", kModel));
+  CHECK(defaults.models[0].alerting.mode == AlertMode::calibrated);
+  CHECK(defaults.models[0].alerting.false_alarm_every == 0);
+  // The default: 10,000 steps of the window (step 10 here).
+  CHECK(false_alarm_every(defaults.models[0]) == 100'000);
+  CHECK(evaluations_per_false_alarm(defaults.models[0]) == 10'000.0);
+
+  const Config calibrated =
+      load_config(temp_file("driftd.yaml", kModel + "    alerting: {mode: calibrated, false_alarm_every: 5000000}\n"));
+  CHECK(calibrated.models[0].alerting.false_alarm_every == 5'000'000);
+  CHECK(false_alarm_every(calibrated.models[0]) == 5'000'000);
+
+  const Config per_window = load_config(temp_file("driftd.yaml", kModel + "    alerting: {mode: per_window}\n"));
+  CHECK(per_window.models[0].alerting.mode == AlertMode::per_window);
+
+  // A time window's budget is event time.
+  const Config timed = load_config(temp_file("driftd.yaml", model_with("{duration: 1h, step: 1m}") +
+                                                                "    alerting: {false_alarm_every: 30d}\n"));
+  CHECK(timed.models[0].alerting.false_alarm_every == 30ull * 86'400'000);
+  CHECK(false_alarm_every(load_config(temp_file("driftd.yaml", model_with("{duration: 1h, step: 1m}"))).models[0]) ==
+        10'000ull * 60'000);
+}
+
+TEST_CASE("config: a bad alerting.mode or false_alarm_every names its line and key", "[config][alerting]") {
+  SECTION("unknown mode") {
+    const auto e = load_error(kModel + "    alerting: {mode: sometimes}\n");
+    CHECK(e.line() == 8);
+    CHECK(e.field() == "models[0].alerting.mode");
+    CHECK_THAT(e.what(), Contains("calibrated or per_window") && Contains("sometimes"));
+  }
+  SECTION("fewer than 10 steps, count window") {
+    const auto e = load_error(kModel + "    alerting: {false_alarm_every: 99}\n");
+    CHECK(e.line() == 8);
+    CHECK(e.field() == "models[0].alerting.false_alarm_every");
+    CHECK_THAT(e.what(), Contains("10 window steps"));
+    CHECK_NOTHROW(load_config(temp_file("driftd.yaml", kModel + "    alerting: {false_alarm_every: 100}\n")));
+  }
+  SECTION("fewer than 10 steps, time window") {
+    const auto e =
+        load_error(model_with("{duration: 1h, step: 1m}") + "    alerting: {false_alarm_every: 9m}\n");
+    CHECK(e.field() == "models[0].alerting.false_alarm_every");
+    CHECK_THAT(e.what(), Contains("at least 10 steps"));
+  }
+  SECTION("more than 1e15 events") {
+    const auto e = load_error(kModel + "    alerting: {false_alarm_every: 1000000000000001}\n");
+    CHECK(e.field() == "models[0].alerting.false_alarm_every");
+    CHECK_NOTHROW(
+        load_config(temp_file("driftd.yaml", kModel + "    alerting: {false_alarm_every: 1000000000000000}\n")));
+  }
+  SECTION("false_alarm_every with per_window, in either order") {
+    for (const char* alerting : {"{mode: per_window, false_alarm_every: 1000}", "{false_alarm_every: 1000, mode: per_window}"}) {
+      const auto e = load_error(kModel + "    alerting: " + alerting + "\n");
+      CHECK(e.line() == 8);
+      CHECK(e.field() == "models[0].alerting.false_alarm_every");
+      CHECK_THAT(e.what(), Contains("per_window"));
+    }
+  }
+}

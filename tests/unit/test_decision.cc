@@ -72,3 +72,46 @@ TEST_CASE("decision: tests that could not run neither drift nor join the family"
   CHECK(decision.tests[1][0].threshold == 0.05);  // K = 1: only b's test ran
   CHECK(decision.tests[1][0].drift);
 }
+
+TEST_CASE("decision: calibrated thresholds are on the statistic, p-values aside", "[decision]") {
+  Evaluation evaluation;
+  // a's ks reaches its threshold exactly; b's ks has a tiny p-value but a
+  // statistic under its threshold; c's test could not run.
+  evaluation.features.push_back({.name = "a", .tests = {p_test("ks", 0.5), distance_test(0.01, 0.2)}});
+  evaluation.features.push_back({.name = "b", .tests = {p_test("ks", 1e-9), distance_test(0.3, 0.2)}});
+  evaluation.features.push_back({.name = "c", .tests = {p_test("ks", 0.5)}});
+  evaluation.features[0].tests[0].statistic = 0.08;
+  evaluation.features[1].tests[0].statistic = 0.05;
+  evaluation.features[2].tests[0].error = "no values";
+  evaluation.features[2].tests[0].statistic = 1.0;
+  evaluation.multivariate.push_back({.features = {"a", "b"}, .test = {.test = "mmd", .statistic = 0.004}});
+
+  Calibration calibration;
+  calibration.features = {{{.feature = "a", .test = "ks", .threshold = 0.08, .alpha = 1e-5},
+                           {.feature = "a", .test = "psi", .threshold = 0.05, .alpha = 1e-5}},
+                          {{.feature = "b", .test = "ks", .threshold = 0.06, .alpha = 1e-5},
+                           {.feature = "b", .test = "psi", .threshold = 0.4, .alpha = 1e-5}},
+                          {{.feature = "c", .test = "ks", .threshold = 0.07, .alpha = 1e-5}}};
+  calibration.multivariate = {{.feature = "a+b", .test = "mmd", .threshold = 0.005, .alpha = 1e-5}};
+
+  SECTION("each test against its own threshold") {
+    const Decision decision = decide_calibrated(evaluation, calibration, 0.5);
+    CHECK(decision.tests[0][0].drift);           // 0.08 >= 0.08
+    CHECK(decision.tests[0][0].threshold == 0.08);
+    CHECK_FALSE(decision.tests[0][1].drift);     // psi 0.01 < 0.05
+    CHECK_FALSE(decision.tests[1][0].drift);     // p 1e-9 does not matter: 0.05 < 0.06
+    CHECK_FALSE(decision.tests[1][1].drift);     // 0.3 < 0.4, whatever the detector's own threshold
+    CHECK_FALSE(decision.tests[2][0].drift);     // could not run
+    CHECK_FALSE(decision.multivariate[0].drift);  // 0.004 < 0.005
+    CHECK(decision.feature_drift == std::vector<bool>{true, false, false});
+    CHECK(decision.drifted_share == Approx(1.0 / 3.0));
+    CHECK_FALSE(decision.drift);
+  }
+  SECTION("a multivariate test at its threshold drifts the model") {
+    evaluation.multivariate[0].test.statistic = 0.005;
+    CHECK(decide_calibrated(evaluation, calibration, 0.5).drift);
+  }
+  SECTION("the drifted share against dataset_drift_share") {
+    CHECK(decide_calibrated(evaluation, calibration, 0.3).drift);
+  }
+}

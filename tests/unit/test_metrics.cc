@@ -9,6 +9,7 @@
 #include <optional>
 #include <sstream>
 
+#include "driftd/calibration.h"
 #include "engine/model_monitor.h"
 #include "temp_file.h"
 
@@ -245,6 +246,34 @@ TEST_CASE("metrics: an evaluation report sets the drift series") {
   // The other model saw nothing.
   CHECK(value_of(text, R"(driftd_evaluations_total{model="churn-v1"})") == "0");
   CHECK(value_of(text, R"(driftd_alerts_total{model="churn-v1",severity="warning"})") == "0");
+}
+
+TEST_CASE("metrics: a calibration sets each test's threshold beside its statistic, and its time") {
+  const Config config = test_config();
+  const auto schemas = model_schemas(config);
+  Metrics metrics(schemas, config);
+  // None before a model is calibrated: a threshold of 0 would read as "drifts at anything".
+  CHECK(metrics.text().find("driftd_test_threshold{") == std::string::npos);
+  CHECK(metrics.text().find("driftd_calibration_seconds{") == std::string::npos);
+
+  Calibration calibration;
+  calibration.features = {{{.feature = "amount", .test = "ks", .threshold = 0.125},
+                           {.feature = "amount", .test = "psi", .threshold = 0.05}}};
+  calibration.multivariate = {{.feature = "amount+age", .test = "mmd", .threshold = 0.004}};
+  calibration.seconds = 1.5;
+  metrics.set_calibration(0, calibration);
+  metrics.set_calibration(9, calibration);  // not a model: ignored
+  const std::string text = metrics.text();
+  CHECK(value_of(text, R"(driftd_test_threshold{feature="amount",model="fraud-v3",test="ks"})") == "0.125");
+  CHECK(value_of(text, R"(driftd_test_threshold{feature="amount",model="fraud-v3",test="psi"})") == "0.05");
+  CHECK(value_of(text, R"(driftd_test_threshold{feature="amount+age",model="fraud-v3",test="mmd"})") == "0.004");
+  CHECK(value_of(text, R"(driftd_calibration_seconds{model="fraud-v3"})") == "1.5");
+  CHECK(text.find(R"(driftd_calibration_seconds{model="churn-v1"})") == std::string::npos);
+
+  // A model calibrated again (a from_stream reference gathered anew) moves its series.
+  calibration.features[0][0].threshold = 0.25;
+  metrics.set_calibration(0, calibration);
+  CHECK(value_of(metrics.text(), R"(driftd_test_threshold{feature="amount",model="fraud-v3",test="ks"})") == "0.25");
 }
 
 TEST_CASE("metrics: a test that could not run leaves its series as they were") {
