@@ -1,4 +1,4 @@
-// The calibration tests (SPEC §8, issue 15), one per CTest entry; each
+// The calibration tests (config/README.md, `alerting`; issue 15), one per CTest entry; each
 // returns the exit status of its test and writes its figures under
 // results_dir.
 #pragma once

@@ -1,4 +1,4 @@
-// Alarm episodes (SPEC §8) read back from replay's output: an episode starts
+// Alarm episodes (config/README.md, `alerting`) read back from replay's output: an episode starts
 // at an evaluation after which the model has a firing alert and before which
 // it had none. Alerts of one evaluation share evaluated_at and are taken
 // together, so one test resolving while another fires in the same evaluation

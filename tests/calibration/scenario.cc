@@ -111,7 +111,9 @@ void write_config(const Scenario& s, const std::string& path, const std::string&
         << ", tests: [" << (column.categorical ? "chi2" : "ks") << ", psi]}\n";
     if (!column.categorical) numeric += (numeric.empty() ? "" : ", ") + column.name;
   }
-  if (s.multivariate) out << "    multivariate: [{test: mmd, features: [" << numeric << "], max_points: 300}]\n";
+  if (s.mmd_points > 0) {
+    out << "    multivariate: [{test: mmd, features: [" << numeric << "], max_points: " << s.mmd_points << "}]\n";
+  }
   if (!s.alerting.empty()) out << "    alerting: " << s.alerting << "\n";
 }
 

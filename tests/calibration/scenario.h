@@ -21,7 +21,8 @@ struct Scenario {
   std::uint64_t events = 1'000'000;
   std::string window = "{size: 1000, step: 250}";
   std::string alerting;                   // the YAML mapping of alerting:
-  bool multivariate = false;              // MMD over all numeric features too
+  // > 0: MMD over all numeric features too, on this many points (max_points).
+  std::size_t mmd_points = 0;
   std::uint64_t seed = 1;
 };
 
