@@ -115,7 +115,7 @@ TEST_CASE("calibrator: the model's expected rate meets the budget, and a larger 
   CHECK(evaluations == a.simulated_evaluations);
 }
 
-TEST_CASE("calibrator: continuous features share one null stream; ties and categories get their own", "[calibrate]") {
+TEST_CASE("calibrator: continuous features share one null stream, ties and categories get their own", "[calibrate]") {
   const Calibration c = run(make_model(4000, 50 * 1000));
   // a and b are continuous with the same tests: their thresholds are equal
   // whatever their distributions.
