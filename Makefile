@@ -4,7 +4,7 @@ JOBS   ?= $(shell nproc)
 BUILD  ?= build
 ASAN   ?= build-asan
 
-.PHONY: all deps build demo test test-release test-asan bench clean golden fuzz fuzz-ci
+.PHONY: all deps build demo demo-references test test-release test-asan bench clean golden fuzz fuzz-ci
 
 all: build
 
@@ -21,6 +21,13 @@ build: deps
 DEMO_SECONDS ?= 40
 demo: build
 	./$(BUILD)/driftd demo --seconds $(DEMO_SECONDS)
+
+# Rewrites config/demo-*-reference.csv (committed) from the demo's own
+# generator: the same bytes every time.
+demo-references: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(BUILD) -j $(JOBS) --target driftd_demo_references
+	./$(BUILD)/driftd_demo_references config
 
 # Everything on an optimised build, then again under AddressSanitizer and
 # UndefinedBehaviorSanitizer — all but the minutes-long crash loops, the

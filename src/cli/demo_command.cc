@@ -12,7 +12,9 @@
 #include "daemon/daemon.h"
 #include "daemon/service.h"
 #include "demo/synthetic_stream.h"
+#include "driftd/calibration.h"
 #include "driftd/error.h"
+#include "engine/pipeline.h"
 #include "sandbox/mock_cluster.h"
 #include "kafka/output_producer.h"
 
@@ -72,6 +74,26 @@ void print_report(const EvaluationReport& report, Clock::time_point start) {
   std::fflush(stdout);
 }
 
+// One line per model: what its decisions were calibrated for, so that a new
+// user sees why the steady model stays silent (SPEC §8).
+void print_calibration(const Config& config, const Pipeline& pipeline) {
+  for (std::size_t m = 0; m < config.models.size(); ++m) {
+    const std::optional<Calibration>& calibration = pipeline.monitor(m).calibration();
+    if (!calibration) {
+      std::printf("  %-9s decides per window (p < alpha), not calibrated\n", config.models[m].id.c_str());
+      continue;
+    }
+    std::size_t tests = calibration->multivariate.size();
+    for (const auto& feature : calibration->features) tests += feature.size();
+    std::printf("  %-9s calibrated: one false alarm per %llu %s, on average; %zu thresholds "
+                "(each at %.2g per evaluation) in %.2f s\n",
+                config.models[m].id.c_str(), static_cast<unsigned long long>(calibration->false_alarm_every),
+                calibration->by_time ? "ms of event time" : "events", tests, calibration->alpha,
+                calibration->seconds);
+  }
+  std::fflush(stdout);
+}
+
 }  // namespace
 
 int demo_command(const std::vector<std::string>& args) {
@@ -122,6 +144,7 @@ int demo_command(const std::vector<std::string>& args) {
   std::thread producer([&] { produce(config.kafka, rate, seconds, drift_after, service); });
   try {
     Daemon daemon(config, service.metrics(), service.status(), service.stop_requested());
+    print_calibration(config, daemon.pipeline());
     daemon.set_observer([start](const EvaluationReport& report) { print_report(report, start); });
     daemon.run();
     const PipelineCounters& counters = daemon.pipeline().counters();

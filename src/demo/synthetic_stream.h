@@ -27,6 +27,23 @@ class SyntheticStream {
   static constexpr const char* kDriftingModel = "fraud-v3";
   static constexpr const char* kSteadyModel = "churn-v1";
 
+  // One event's values, drawn as next() draws them: the demo's reference
+  // files (demo/reference_files.h) are drawn with these, so that they hold
+  // exactly the distribution the stream has before its drift.
+  struct FraudRow {
+    double amount, age;
+    const char* country;
+    bool is_new;
+    double prediction;
+  };
+  struct ChurnRow {
+    double tenure_months;
+    int support_tickets;
+    const char* plan;
+  };
+  FraudRow draw_fraud(bool drifted);
+  ChurnRow draw_churn();
+
  private:
   std::string fraud_event(std::int64_t ts_ms, bool drifted);
   std::string churn_event(std::int64_t ts_ms);

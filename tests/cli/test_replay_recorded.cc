@@ -115,10 +115,15 @@ std::string events(std::size_t count, std::size_t drift_after) {
              "\",\"is_new\":" + (random.uniform() < 0.2 ? "true" : "false") +
              "},\"prediction\":" + number(1.0 / (1.0 + std::exp(-(amount - 40.0) / 15.0))) + "}";
     } else {
-      out += "{\"model_id\":\"churn-v1\",\"ts\":" + ts + ",\"features\":{\"tenure_months\":" +
-             number(24.0 * random.uniform() + 12.0 * random.uniform()) +
-             ",\"support_tickets\":" + std::to_string(random.next() % 5) + ",\"plan\":\"" +
-             kPlans[random.pick({5, 3, 2})] + "\"}}";
+      // The demo's distributions (src/demo/synthetic_stream.cc), which its
+      // reference files hold: Gamma(2, 12) as two exponentials, Poisson(1.5)
+      // by Knuth's product of uniforms.
+      const double tenure = -12.0 * (std::log(1.0 - random.uniform()) + std::log(1.0 - random.uniform()));
+      int tickets = 0;
+      for (double product = random.uniform(); product > std::exp(-1.5); product *= random.uniform()) ++tickets;
+      out += "{\"model_id\":\"churn-v1\",\"ts\":" + ts + ",\"features\":{\"tenure_months\":" + number(tenure) +
+             ",\"support_tickets\":" + std::to_string(tickets) + ",\"plan\":\"" + kPlans[random.pick({5, 3, 2})] +
+             "\"}}";
     }
     out += '\n';
   }
