@@ -16,7 +16,7 @@ namespace driftd {
 struct AlertCalibration {
   std::uint64_t false_alarm_every = 0;  // events, or event-time ms when by_time
   bool by_time = false;
-  double alpha = 0.0;                   // per-evaluation false alarm probability of the threshold
+  double alpha = 0.0;                   // the threshold's per-evaluation false alarm probability
 };
 
 struct Alert {

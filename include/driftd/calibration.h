@@ -16,7 +16,9 @@ struct TestThreshold {
   std::string test;
   double threshold = 0.0;  // drift when the statistic >= this
   // The probability that one evaluation on the reference's distribution
-  // reaches the threshold, by the test's tail model: what it stands for.
+  // reaches the threshold: the share of simulated evaluations that did,
+  // or, past what simulation resolves, that share at the last level it
+  // resolved, extrapolated along the test's tail.
   double alpha = 0.0;
 };
 
@@ -37,7 +39,10 @@ struct Calibration {
   std::uint64_t false_alarm_every = 0;  // events (count window) or event-time ms (time window)
   bool by_time = false;
   double evaluations_per_alarm = 0.0;   // false_alarm_every / step
-  double alpha = 0.0;                   // per evaluation and test, shared by all tests
+  // The surprise level L (calibrator.h) all thresholds stand at: each is
+  // the statistic that the test's null reaches with probability e^-L by
+  // its tail model.
+  double level = 0.0;
   // What it was calibrated for: the window's events and the events of a
   // step (a time window's as counted at its first evaluation).
   std::size_t window_events = 0;

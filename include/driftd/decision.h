@@ -43,6 +43,7 @@ struct Evaluation {
 
 struct TestDecision {
   double threshold = 0.0;  // effective: after correction for p-value tests
+  double alpha = 0.0;      // calibrated: the threshold's per-evaluation false alarm probability
   bool drift = false;      // false for a test that could not run
 };
 

@@ -60,7 +60,19 @@ struct Planned {
   // Where the rate is extrapolated from, per evaluation, at the last
   // measured level: see measure_rates().
   double tail_base = 0.0;
+  std::vector<std::vector<double>> surprises;  // [evaluation][test], as simulated
 };
+
+// The share of simulated evaluations at which test t reached `level`, or,
+// past the last measured level, that share there along e^-L.
+double exceedance(const Planned& planned, std::size_t t, double level) {
+  const double last_level = kLevelStep * double(planned.rates.size());
+  const double at = std::min(level, last_level);
+  std::size_t count = 0;
+  for (const auto& row : planned.surprises) count += row[t] >= at ? 1 : 0;
+  const double share = planned.surprises.empty() ? 0.0 : double(count) / double(planned.surprises.size());
+  return share * std::exp(-(level - at));
+}
 
 bool continuous_without_missing(const std::vector<double>& values) {
   std::vector<double> sorted;
@@ -357,6 +369,7 @@ Calibration calibrate(const ModelSchema& schema, const ModelConfig& model, const
       }
     }
     measure_rates(planned, surprises, run.evaluations_per_segment, model.alerting.min_consecutive);
+    planned.surprises = std::move(surprises);
   }
 
   // The lowest level from which on the model's rate stays within the
@@ -373,7 +386,7 @@ Calibration calibrate(const ModelSchema& schema, const ModelConfig& model, const
       (model_rate(groups, middle) > target ? over : level) = middle;
     }
   }
-  calibration.alpha = std::exp(-level);
+  calibration.level = level;
   calibration.expected_episode_rate = model_rate(groups, level);
 
   calibration.features.resize(schema.columns.size());
@@ -395,7 +408,7 @@ Calibration calibrate(const ModelSchema& schema, const ModelConfig& model, const
     for (std::size_t t = 0; t < planned.tests.size(); ++t) {
       thresholds.push_back({.test = planned.tests[t],
                             .threshold = planned.scales[t].statistic_at(level),
-                            .alpha = calibration.alpha});
+                            .alpha = exceedance(planned, t, level)});
     }
     if (planned.multivariate >= 0) {
       thresholds.front().feature = joined_features(model.multivariate[std::size_t(planned.multivariate)].features);

@@ -75,7 +75,7 @@ void print_report(const EvaluationReport& report, Clock::time_point start) {
 }
 
 // One line per model: what its decisions were calibrated for, so that a new
-// user sees why the steady model stays silent (SPEC §8).
+// user sees why the steady model stays silent (config/README.md, `alerting`).
 void print_calibration(const Config& config, const Pipeline& pipeline) {
   for (std::size_t m = 0; m < config.models.size(); ++m) {
     const std::optional<Calibration>& calibration = pipeline.monitor(m).calibration();
@@ -84,12 +84,16 @@ void print_calibration(const Config& config, const Pipeline& pipeline) {
       continue;
     }
     std::size_t tests = calibration->multivariate.size();
-    for (const auto& feature : calibration->features) tests += feature.size();
+    double alpha = 0.0;  // the tests' false alarm probabilities per evaluation, added up
+    for (const auto& test : calibration->multivariate) alpha += test.alpha;
+    for (const auto& feature : calibration->features) {
+      tests += feature.size();
+      for (const auto& test : feature) alpha += test.alpha;
+    }
     std::printf("  %-9s calibrated: one false alarm per %llu %s, on average; %zu thresholds "
-                "(each at %.2g per evaluation) in %.2f s\n",
+                "(%.2g per evaluation together) in %.2f s\n",
                 config.models[m].id.c_str(), static_cast<unsigned long long>(calibration->false_alarm_every),
-                calibration->by_time ? "ms of event time" : "events", tests, calibration->alpha,
-                calibration->seconds);
+                calibration->by_time ? "ms of event time" : "events", tests, alpha, calibration->seconds);
   }
   std::fflush(stdout);
 }

@@ -30,8 +30,8 @@ void append_calibration_json(std::string& out, AlertMode mode, const std::option
   }
   const Calibration& c = *calibration;
   out += "{\"mode\":\"calibrated\",\"false_alarm_every\":" + std::to_string(c.false_alarm_every) +
-         ",\"unit\":" + (c.by_time ? "\"ms\"" : "\"events\"") + ",\"alpha\":";
-  append_json_number(out, c.alpha);
+         ",\"unit\":" + (c.by_time ? "\"ms\"" : "\"events\"") + ",\"level\":";
+  append_json_number(out, c.level);
   out += ",\"seconds\":";
   append_json_number(out, c.seconds);
   out += ",\"window_events\":" + std::to_string(c.window_events) + ",\"step_events\":" + std::to_string(c.step_events) +

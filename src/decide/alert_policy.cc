@@ -153,6 +153,7 @@ bool AlertPolicy::apply(const std::string& feature, const TestResult& result, co
           .evaluated_at = now,
           .calibration = calibration_,
       };
+      if (alert.calibration) alert.calibration->alpha = decision.alpha;
       state.firing = alert.state == "firing";
       if (state.firing) state.last_fired_at = now;
       state.firing_alert_id = state.firing ? alert.alert_id : std::string();

@@ -41,7 +41,7 @@ class AlertPolicy {
   void set_reference_rows(std::uint64_t rows) { reference_rows_ = rows; }
   // Alerts from here on name the calibration that decided them.
   void set_calibration(const Calibration& calibration) {
-    calibration_ = AlertCalibration{calibration.false_alarm_every, calibration.by_time, calibration.alpha};
+    calibration_ = AlertCalibration{calibration.false_alarm_every, calibration.by_time};
   }
 
   // Per (feature, test) state, for checkpoints and tests.

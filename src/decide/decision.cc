@@ -60,8 +60,10 @@ void conclude(const Evaluation& evaluation, Decision& decision, double dataset_d
                    (!evaluation.features.empty() && decision.drifted_share >= dataset_drift_share);
 }
 
-TestDecision at_threshold(const TestResult& result, double threshold) {
-  return {.threshold = threshold, .drift = result.ok() && result.statistic >= threshold};
+TestDecision at_threshold(const TestResult& result, const TestThreshold& calibrated) {
+  return {.threshold = calibrated.threshold,
+          .alpha = calibrated.alpha,
+          .drift = result.ok() && result.statistic >= calibrated.threshold};
 }
 
 }  // namespace
@@ -103,11 +105,11 @@ Decision decide_calibrated(const Evaluation& evaluation, const Calibration& cali
     auto& tests = decision.tests.emplace_back();
     const FeatureEvaluation& feature = evaluation.features[f];
     for (std::size_t t = 0; t < feature.tests.size(); ++t) {
-      tests.push_back(at_threshold(feature.tests[t], calibration.features.at(f).at(t).threshold));
+      tests.push_back(at_threshold(feature.tests[t], calibration.features.at(f).at(t)));
     }
   }
   for (std::size_t i = 0; i < evaluation.multivariate.size(); ++i) {
-    decision.multivariate.push_back(at_threshold(evaluation.multivariate[i].test, calibration.multivariate.at(i).threshold));
+    decision.multivariate.push_back(at_threshold(evaluation.multivariate[i].test, calibration.multivariate.at(i)));
   }
   conclude(evaluation, decision, dataset_drift_share);
   return decision;

@@ -51,7 +51,7 @@ std::string decision_summary(const ModelConfig& model, const Defaults& defaults,
   const Calibration& c = *calibration;
   out += indent + "calibration: took " + number("%.2f", c.seconds) + " s, on " + std::to_string(c.reference_rows) +
          " reference rows, for " + std::to_string(c.window_events) + " events a window evaluated every " +
-         std::to_string(c.step_events) + " events; per evaluation and test " + number("%.3g", c.alpha) + "\n";
+         std::to_string(c.step_events) + " events; surprise level " + number("%.2f", c.level) + "\n";
   for (const auto& feature : c.features) {
     for (const auto& test : feature) append_threshold(out, test, indent);
   }

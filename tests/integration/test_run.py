@@ -129,7 +129,7 @@ try:
         check(calibration is not None and calibration["mode"] == "calibrated" and
               calibration["false_alarm_every"] == 2500000 and calibration["unit"] == "events" and
               calibration["window_events"] == 1000 and calibration["step_events"] == 250 and
-              0 < calibration["alpha"] < 1 and calibration["seconds"] > 0,
+              calibration["level"] > 0 and calibration["seconds"] > 0,
               f"/v1/status: {model['id']} is calibrated for one false alarm every 2,500,000 events: {calibration}")
         tests = [(t["feature"], t["test"]) for t in calibration["tests"]]
         check(tests == [("x", "ks"), ("x", "psi"), ("y", "ks"), ("y", "psi"), ("c", "chi2"), ("c", "psi")] and

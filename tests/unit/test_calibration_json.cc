@@ -16,7 +16,7 @@ TEST_CASE("calibration_json: per_window says so, calibrated is null until calibr
 }
 
 TEST_CASE("calibration_json: every test's threshold and probability, in evaluation order", "[status]") {
-  Calibration calibration{.false_alarm_every = 2'500'000, .by_time = false, .alpha = 2.5e-05,
+  Calibration calibration{.false_alarm_every = 2'500'000, .by_time = false, .level = 10.5,
                           .window_events = 1000, .step_events = 250, .reference_rows = 20'000};
   calibration.features = {{{.feature = "amount", .test = "ks", .threshold = 0.0875, .alpha = 2.5e-05}},
                           {{.feature = "country", .test = "chi2", .threshold = 24.5, .alpha = 2.5e-05}}};
@@ -25,7 +25,7 @@ TEST_CASE("calibration_json: every test's threshold and probability, in evaluati
   std::string out;
   append_calibration_json(out, AlertMode::calibrated, calibration);
   CHECK(out ==
-        R"({"mode":"calibrated","false_alarm_every":2500000,"unit":"events","alpha":2.5e-05,"seconds":0.25,)"
+        R"({"mode":"calibrated","false_alarm_every":2500000,"unit":"events","level":10.5,"seconds":0.25,)"
         R"("window_events":1000,"step_events":250,"reference_rows":20000,"tests":[)"
         R"({"feature":"amount","test":"ks","threshold":0.0875,"alpha":2.5e-05},)"
         R"({"feature":"country","test":"chi2","threshold":24.5,"alpha":2.5e-05},)"

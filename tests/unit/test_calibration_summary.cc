@@ -12,7 +12,7 @@ ModelConfig count_model(std::size_t from_stream) {
 }
 
 Calibration calibration_of(std::uint64_t reference_rows, std::size_t window_events) {
-  Calibration c{.false_alarm_every = 2'500'000, .alpha = 2.5e-05, .window_events = window_events,
+  Calibration c{.false_alarm_every = 2'500'000, .level = 10.5, .window_events = window_events,
                 .step_events = 250, .reference_rows = reference_rows};
   c.features = {{{.feature = "amount", .test = "ks", .threshold = 0.0878678, .alpha = 2.5e-05}}};
   c.multivariate = {{.feature = "amount+age", .test = "mmd", .threshold = 0.00468743, .alpha = 2.5e-05}};

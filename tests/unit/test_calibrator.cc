@@ -78,7 +78,8 @@ TEST_CASE("calibrator: the same reference and configuration give bit-identical t
   REQUIRE(first.multivariate.size() == 1);
   CHECK(first.multivariate[0].feature == "a+b");
   CHECK(std::memcmp(&first.multivariate[0].threshold, &second.multivariate[0].threshold, sizeof(double)) == 0);
-  CHECK(first.alpha == second.alpha);
+  CHECK(first.level == second.level);
+  CHECK(first.features[0][0].alpha == second.features[0][0].alpha);
 }
 
 TEST_CASE("calibrator: the model's expected rate meets the budget, and a larger budget raises every threshold", "[calibrate]") {
@@ -89,7 +90,8 @@ TEST_CASE("calibrator: the model's expected rate meets the budget, and a larger 
   CHECK(a.evaluations_per_alarm == 200.0);
   CHECK(a.expected_episode_rate == Approx(1.0 / 200).epsilon(1e-3));
   CHECK(b.expected_episode_rate == Approx(1.0 / 100000).epsilon(1e-3));
-  CHECK(b.alpha < a.alpha);
+  CHECK(b.level > a.level);
+  CHECK(b.features[0][0].alpha < a.features[0][0].alpha);
   for (std::size_t f = 0; f < a.features.size(); ++f) {
     for (std::size_t t = 0; t < a.features[f].size(); ++t) CHECK(b.features[f][t].threshold > a.features[f][t].threshold);
   }
@@ -129,7 +131,7 @@ TEST_CASE("calibrator: requiring consecutive evaluations lowers the thresholds t
   const Calibration once = run(make_model(4000, 50 * 1000, 1));
   const Calibration thrice = run(make_model(4000, 50 * 1000, 3));
   CHECK(thrice.features[0][0].threshold < once.features[0][0].threshold);
-  CHECK(thrice.alpha > once.alpha);
+  CHECK(thrice.level < once.level);
 }
 
 TEST_CASE("calibrator: a multivariate test takes its share of the budget", "[calibrate]") {
@@ -140,5 +142,5 @@ TEST_CASE("calibrator: a multivariate test takes its share of the budget", "[cal
   const Calibration a = run(with);
   const Calibration b = run(without);
   CHECK(a.features[0][0].threshold > b.features[0][0].threshold);
-  CHECK(a.alpha < b.alpha);
+  CHECK(a.level > b.level);
 }
