@@ -37,7 +37,9 @@ class StatusBoard {
 
  private:
   mutable std::mutex mutex_;
-  std::string status_ = "{}";
+  // Until the Kafka thread's first status: the daemon is still starting
+  // (calibrating its models takes seconds).
+  std::string status_ = R"({"state":"starting"})";
   bool ready_ = false;
   Clock::time_point published_at_;
 };

@@ -266,11 +266,20 @@ class Daemon:
                 fail(f"driftd exited with {self.process.returncode}: ...{self.log_text()[-600:]}")
             raise
 
-    def status(self):
-        code, body = self.get("/v1/status")
-        if code != 200:
-            fail(f"/v1/status answered {code}")
-        return json.loads(body)
+    def status(self, timeout_s=60):
+        """The daemon's status, once it has started: until then /v1/status
+        says {"state":"starting"} (calibrating its models takes seconds)."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            code, body = self.get("/v1/status")
+            if code != 200:
+                fail(f"/v1/status answered {code}")
+            status = json.loads(body)
+            if status.get("state") != "starting":
+                return status
+            if time.monotonic() > deadline:
+                fail(f"/v1/status still says starting after {timeout_s} s")
+            time.sleep(0.1)
 
     def metrics(self):
         code, body = self.get("/metrics")
@@ -284,7 +293,6 @@ class Daemon:
 
     def wait_messages(self, count, timeout_s=90):
         wait_for(f"driftd to process {count} messages",
-                 # /v1/status is {} until the daemon has started: calibrating its models takes seconds.
                  lambda: self.status().get("messages", 0) >= count, timeout_s=timeout_s)
 
     def terminate(self, timeout_s=15):
