@@ -26,7 +26,10 @@ void MetricsFeed::update(const Pipeline& pipeline, const KafkaOutputSink::Counte
     overflowed_[m] = overflowed;
     // A monitor is calibrated once (at start, or when the stream brings
     // what it needs); made anew, it may be calibrated on another reference.
-    if (const auto& calibration = pipeline.monitor(m).calibration(); calibration && !calibrated_[m]) {
+    // A stream reference gathered anew has none until it is complete again.
+    if (const auto& calibration = pipeline.monitor(m).calibration(); !calibration) {
+      calibrated_[m] = false;
+    } else if (!calibrated_[m]) {
       metrics_.set_calibration(m, *calibration);
       calibrated_[m] = true;
     }
