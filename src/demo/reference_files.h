@@ -10,7 +10,7 @@
 
 namespace driftd {
 
-// SPEC §8: the calibrated promise needs a reference at least 20× the window,
+// The calibrated promise (config/README.md, `alerting`) needs a reference at least 20× the window,
 // and config/demo.yaml's windows are 1,000 events.
 constexpr std::size_t kDemoReferenceRows = 20000;
 constexpr std::uint64_t kDemoReferenceSeed = 20261203;

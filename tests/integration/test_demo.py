@@ -3,7 +3,7 @@
 producer and the daemon in one process. The drifting model's alerts and
 retrain trigger print within seconds of the onset, the steady model stays
 silent for the whole of `make demo`'s 40 s with the default calibrated
-decisions (SPEC §8), each model's calibration is printed at start, a summary
+decisions (config/README.md, `alerting`), each model's calibration is printed at start, a summary
 ends it, and it exits 0.
 
 Under the sanitizers (DRIFTD_SANITIZED=1, set by CMake for such builds) the
