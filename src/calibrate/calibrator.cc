@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <numeric>
 
 #include "calibrate/null_stream.h"
 #include "calibrate/tail_scale.h"
