@@ -60,6 +60,8 @@ quiet = [line for line in out.splitlines() if "churn-v1" in line and ("FIRING" i
                                                                       or "resolved" in line)]
 check(not quiet, f"nothing fires for the steady churn-v1 in {seconds} s: {quiet}")
 summary = re.search(r"summary: (\d+) messages, (\d+) invalid", out)
-check(summary and int(summary.group(1)) > 60000 and int(summary.group(2)) > 0,
+# Under the sanitizers the calibration alone takes ~20 of the 60 s.
+least_messages = 30000 if sanitized else 60000
+check(summary and int(summary.group(1)) > least_messages and int(summary.group(2)) > 0,
       f"a summary: {summary.group(0) if summary else out[-200:]}")
 print("PASS")
