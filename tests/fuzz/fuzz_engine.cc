@@ -56,6 +56,9 @@ const char* kConfig = R"(models:
     features:
       - {name: x, type: numeric, tests: [ks]}
       - {name: c, type: categorical, tests: [chi2]}
+    # The timed model decides calibrated (the default), this one per window:
+    # calibrating takes a fraction of a second per input, so only one model pays it.
+    alerting: {mode: per_window}
 )";
 
 const driftd::Config& config() {
