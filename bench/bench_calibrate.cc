@@ -1,4 +1,4 @@
-// Calibration alone (SPEC §8), on the model: 20 numeric features
+// Calibration alone (config/README.md, `alerting`), on the model: 20 numeric features
 // (KS+PSI), 2 categorical (chi2+PSI), MMD over 5 features, reference 50,000
 // rows, windows 5,000 / 1,000. A Pipeline is built from the same files
 // decided per window (reading and preparing the reference: the baseline)

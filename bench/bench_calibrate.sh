@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Calibrated decisions (SPEC §8) on the model (bench/calibration_inputs.py):
+# Calibrated decisions (config/README.md, `alerting`) on the issue's model (bench/calibration_inputs.py):
 #  1. calibration alone: a Pipeline built calibrated against one built per
 #     window from the same files, in one process (bench_calibrate);
 #  2. the whole `driftd replay` on 10 events, process start to exit, pinned

@@ -5,7 +5,7 @@
 // n, m, d, then the n + m rows of d float64, reference first) and prints the
 // median CPU time over the repetitions, last line "cpu_ms <value>". Before
 // it, "statistic_cpu_ms <value>": the same points with permutations 0, the
-// statistic alone, which is all a calibrated decision (SPEC §8) computes.
+// statistic alone, which is all a calibrated decision (config/README.md, `alerting`) computes.
 #include <Eigen/Core>
 
 #include <algorithm>

@@ -3,7 +3,7 @@
 # driftd's MmdDetector::test() against the same test written with PyTorch (CPU, one
 # thread, bench/mmd_torch.py) on the same data, and against the 1.9 CPU-s
 # that Alibi Detect's MMDDrift takes for this case. Then the statistic alone
-# (permutations 0, what calibrated decisions compute per evaluation, SPEC §8)
+# (permutations 0, what calibrated decisions compute per evaluation, detectors/README.md "Calibrated decisions")
 # against the permutation test on the same points, and against the 300 µs+
 # per update the issue quotes for Alibi Detect's MMDDriftOnline.
 set -euo pipefail

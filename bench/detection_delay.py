@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Detection delay, calibrated (false_alarm_every 10,000,000) against per
-window (SPEC §8 against §4), on streams with a shift injected.
+window (detectors/README.md: "Calibrated decisions" against "The decision"), on streams with a shift injected.
 
 A model of 4 numeric features (KS+PSI), one categorical with 5 levels
 (chi2+PSI) and MMD over x0+x1; windows 1,000 / 250; reference 20,000 rows
