@@ -132,6 +132,12 @@ struct ModelConfig {
   std::vector<MultivariateConfig> multivariate;
   AlertingConfig alerting;
   RetrainConfig retrain;
+
+  // The configuration of schema column `column` (driftd/event.h: the
+  // features in order, then the prediction).
+  const FeatureConfig& column_config(std::size_t column) const {
+    return column < features.size() ? features[column] : *prediction;
+  }
 };
 
 struct Config {

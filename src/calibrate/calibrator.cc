@@ -41,10 +41,6 @@ constexpr std::size_t kMmdSimulatedPoints = 200;
 // max_points to be a sample of the distribution (null_stream.h).
 constexpr std::uint64_t kMmdReferenceRowsPerPoint = 50;
 
-const FeatureConfig& feature_config(const ModelConfig& model, std::size_t column) {
-  return column < model.features.size() ? model.features[column] : *model.prediction;
-}
-
 struct Planned {
   NullGroup group;
   std::vector<std::size_t> columns;  // the model's columns it stands for (several when uniform)
@@ -107,7 +103,7 @@ std::vector<Planned> plan_groups(const ModelSchema& schema, const ModelConfig& m
   std::vector<Planned> groups;
   std::map<std::string, std::size_t> uniform_groups;  // by their tests
   for (std::size_t c = 0; c < schema.columns.size(); ++c) {
-    FeatureConfig feature = feature_config(model, c);
+    FeatureConfig feature = model.column_config(c);
     if (feature.tests.empty()) continue;
     feature.name = schema.columns[c].name;
     const bool uniform = schema.columns[c].type == FeatureType::numeric && continuous_without_missing(reference.numbers[c]);

@@ -11,10 +11,6 @@
 namespace driftd {
 namespace {
 
-const FeatureConfig& feature_config(const ModelConfig& model, std::size_t column) {
-  return column < model.features.size() ? model.features[column] : *model.prediction;
-}
-
 TestResult timed(Detector& detector, const Sample& current, EvaluationReport& report) {
   const auto start = std::chrono::steady_clock::now();
   TestResult result = detector.test(current);
@@ -38,7 +34,7 @@ ModelMonitor::ModelMonitor(const ModelSchema& schema, const ModelConfig& model, 
   categorical_told_.resize(schema.columns.size());
   for (std::size_t c = 0; c < schema.columns.size(); ++c) {
     auto& tests = detectors_.emplace_back();
-    for (const auto& name : feature_config(model, c).tests) tests.push_back(make_detector(name, params));
+    for (const auto& name : model.column_config(c).tests) tests.push_back(make_detector(name, params));
   }
   for (const auto& config : model.multivariate) {
     TestParams multivariate = test_params(defaults, config, seeds::kEngine);
@@ -121,7 +117,8 @@ bool ModelMonitor::on_event(const DecodedEvent& event, std::vector<EvaluationRep
     if (window_->size() > 0) reports.push_back(evaluate());
   }
   if (!window_->add(event, sequence_)) return false;
-  if (!first_event_ts_ || event.ts_ms < *first_event_ts_) first_event_ts_ = event.ts_ms;
+  // Only a time window waits for a full window before it calibrates.
+  if (model_.window.by_time() && (!first_event_ts_ || event.ts_ms < *first_event_ts_)) first_event_ts_ = event.ts_ms;
   if (window_->due()) {
     reports.push_back(evaluate());
     window_->mark_evaluated();
