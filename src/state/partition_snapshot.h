@@ -1,0 +1,83 @@
+// What one input partition's models need after a restart that the log
+// cannot give back cheaply (include/driftd/README.md, "State snapshots"):
+// each model's decision state, and where the partition must be re-read from
+// so that the windows fill again. Written to the state topic at each
+// checkpoint, read back when the partition is assigned.
+//
+// The windows' contents are not in it: they come back from the log, from
+// `replay_from` on. So a snapshot's size is bounded by the decision state,
+// the category dictionaries and a from_stream reference, never by a window.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "window/reference_profile.h"
+
+namespace driftd {
+
+// A window's bookkeeping; its events are re-read from the log.
+struct WindowSnapshot {
+  std::uint64_t since_evaluation = 0;           // count windows: events since the last evaluation
+  bool evaluated_once = false;
+  std::optional<std::int64_t> window_end;       // time windows: the boundary being filled
+  std::uint64_t last_sequence = 0;              // of the last event added
+  std::uint64_t overflowed = 0;                 // time windows: events let go at max_events
+  // The window's event with the smallest offset, and its sequence: the
+  // model's events from that offset on, numbered from that sequence, refill
+  // the window. -1: the window is empty.
+  std::int64_t refill_offset = -1;
+  std::uint64_t refill_sequence = 0;
+};
+
+// One (feature, test)'s alert lifecycle (decide/alert_policy.h).
+struct AlertStateSnapshot {
+  std::string feature;
+  std::string test;
+  bool firing = false;
+  std::uint32_t drifted_in_a_row = 0;
+  std::uint32_t clean_in_a_row = 0;
+  std::optional<std::int64_t> last_fired_at;
+  std::string firing_alert_id;
+};
+
+struct ModelSnapshot {
+  std::string model_id;
+  // Of the model's configuration and reference (state/model_fingerprint.h):
+  // a snapshot whose fingerprint differs belongs to another configuration.
+  std::uint64_t fingerprint = 0;
+  std::uint64_t sequence = 0;                   // events of this model so far
+  // from_stream: the reference gathered so far (complete once it holds
+  // reference.from_stream rows). Absent for a file reference.
+  std::optional<ReferenceData> stream_reference;
+  // Per schema column: a categorical column's dictionary in code order
+  // (empty for numeric columns), and how many values it sent to the
+  // overflow code. Present once the reference is ready.
+  std::vector<std::vector<std::string>> dictionaries;
+  std::vector<std::uint64_t> dictionary_overflowed;
+  WindowSnapshot window;
+  // Time windows in calibrated mode: the earliest event time so far, and
+  // once calibrated, the events per window and per step it was done for.
+  std::optional<std::int64_t> first_event_ts;
+  std::optional<std::uint64_t> calibrated_window_events;
+  std::optional<std::uint64_t> calibrated_step_events;
+  std::vector<AlertStateSnapshot> alerts;
+  std::optional<std::int64_t> last_retrain_at;
+};
+
+struct PartitionSnapshot {
+  static constexpr std::uint32_t kFormatVersion = 1;
+
+  std::string topic;
+  std::int32_t partition = 0;
+  // The state is the one after every message before this offset.
+  std::int64_t next_offset = 0;
+  // The oldest offset still inside any of the models' windows (next_offset
+  // when they are all empty): re-reading from here refills them.
+  std::int64_t replay_from = 0;
+  std::vector<ModelSnapshot> models;
+};
+
+}  // namespace driftd
