@@ -132,6 +132,9 @@ struct ModelConfig {
   std::vector<MultivariateConfig> multivariate;
   AlertingConfig alerting;
   RetrainConfig retrain;
+  // The model's YAML with the defaults and input settings, as loaded: what
+  // a state snapshot's fingerprint covers (state/model_fingerprint.h).
+  std::string settings;
 
   // The configuration of schema column `column` (driftd/event.h: the
   // features in order, then the prediction).

@@ -65,6 +65,7 @@ struct DecodedEvent {
   std::size_t model = 0;            // index into the schemas
   std::int64_t ts_ms = 0;           // event time, epoch milliseconds
   std::vector<ColumnValue> values;  // one per column of the model
+  std::int64_t offset = 0;          // where its message was: the Kafka offset, or a file line
 };
 
 }  // namespace driftd

@@ -91,6 +91,7 @@ class Field {
       : file_(file), node_(std::move(node)), key_(std::move(key)) {}
 
   const std::string& key() const { return key_; }
+  std::string dump() const { return YAML::Dump(node_); }
 
   [[noreturn]] void fail(const std::string& problem) const {
     throw InputError(file_, std::uint64_t(node_.Mark().line + 1), key_, problem);
@@ -536,6 +537,11 @@ Config load_config(const std::string& path) {
     if (auto v = input->child("max_bytes")) config.input.max_bytes = v->count(64, 64 << 20);
   }
   if (auto defaults = top.child("defaults")) config.defaults = load_defaults(*defaults);
+  // Everything that shapes a model's events and decisions besides its own entry.
+  std::string shared_settings = "\n# defaults\n";
+  if (auto defaults = top.child("defaults")) shared_settings += defaults->dump();
+  shared_settings += "\n# input\n";
+  if (auto input = top.child("input")) shared_settings += input->dump();
 
   const auto models = top.required("models");
   const std::string dir = std::filesystem::path(path).parent_path().string();
@@ -544,6 +550,7 @@ Config load_config(const std::string& path) {
   std::uint64_t held = 0;
   for (const auto& item : models.items(limits::kMaxModels, "models in one configuration")) {
     auto model = load_model(item, dir);
+    model.settings = item.dump() + shared_settings;
     if (!ids.insert(model.id).second) item.required("id").fail("model '" + model.id + "' is configured twice");
     features += model.features.size() + (model.prediction ? 1 : 0);
     if (features > limits::kMaxFeatures) {

@@ -85,6 +85,32 @@ const AlertPolicy::TestState* AlertPolicy::state(const std::string& feature, con
   return found == states_.end() ? nullptr : &found->second;
 }
 
+std::vector<AlertStateSnapshot> AlertPolicy::snapshot() const {
+  std::vector<AlertStateSnapshot> out;
+  for (const auto& [key, state] : states_) {
+    out.push_back({.feature = key.feature,
+                   .test = key.test,
+                   .firing = state.firing,
+                   .drifted_in_a_row = state.drifted_in_a_row,
+                   .clean_in_a_row = state.clean_in_a_row,
+                   .last_fired_at = state.last_fired_at,
+                   .firing_alert_id = state.firing_alert_id});
+  }
+  return out;
+}
+
+void AlertPolicy::restore(const std::vector<AlertStateSnapshot>& states, std::optional<std::int64_t> last_retrain_at) {
+  states_.clear();
+  for (const AlertStateSnapshot& s : states) {
+    states_[TestKey{s.feature, s.test}] = TestState{.firing = s.firing,
+                                                    .drifted_in_a_row = s.drifted_in_a_row,
+                                                    .clean_in_a_row = s.clean_in_a_row,
+                                                    .last_fired_at = s.last_fired_at,
+                                                    .firing_alert_id = s.firing_alert_id};
+  }
+  last_retrain_at_ = last_retrain_at;
+}
+
 AlertOutput AlertPolicy::on_evaluation(const Evaluation& evaluation, const Decision& decision,
                                        const WindowInfo& window) {
   check_shapes(evaluation, decision);

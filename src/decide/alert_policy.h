@@ -28,6 +28,7 @@
 #include "driftd/calibration.h"
 #include "driftd/config.h"
 #include "driftd/decision.h"
+#include "state/partition_snapshot.h"
 
 namespace driftd {
 
@@ -55,6 +56,10 @@ class AlertPolicy {
   // The state of a (feature, test), or nullptr before the test first ran.
   const TestState* state(const std::string& feature, const std::string& test) const;
   std::optional<std::int64_t> last_retrain_at() const { return last_retrain_at_; }
+
+  // The lifecycle of every test, and where a restart picks it up again.
+  std::vector<AlertStateSnapshot> snapshot() const;
+  void restore(const std::vector<AlertStateSnapshot>& states, std::optional<std::int64_t> last_retrain_at);
 
  private:
   // What one evaluation's tests share, and what they add up to.

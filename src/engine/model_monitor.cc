@@ -101,8 +101,9 @@ void ModelMonitor::gather_reference(const DecodedEvent& event) {
     }
   }
   if (++gathering_->rows == model_.reference.from_stream) {
-    start_windows(*gathering_);
+    stream_reference_ = std::move(gathering_);
     gathering_.reset();
+    start_windows(*stream_reference_);
   }
 }
 
@@ -124,6 +125,92 @@ bool ModelMonitor::on_event(const DecodedEvent& event, std::vector<EvaluationRep
     window_->mark_evaluated();
   }
   return true;
+}
+
+namespace {
+
+// Whether `data` has the shape of a reference of `schema` with `rows` rows.
+bool fits(const ReferenceData& data, const ModelSchema& schema) {
+  if (data.numbers.size() != schema.columns.size() || data.texts.size() != schema.columns.size()) return false;
+  for (std::size_t c = 0; c < schema.columns.size(); ++c) {
+    const bool numeric = schema.columns[c].type == FeatureType::numeric;
+    if ((numeric ? data.numbers[c].size() : data.texts[c].size()) != data.rows) return false;
+    if ((numeric ? data.texts[c].size() : data.numbers[c].size()) != 0) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+ModelSnapshot ModelMonitor::snapshot() const {
+  ModelSnapshot out{.model_id = model_.id, .sequence = sequence_, .first_event_ts = first_event_ts_};
+  if (gathering_) out.stream_reference = *gathering_;
+  if (stream_reference_) out.stream_reference = *stream_reference_;
+  if (profile_) {
+    for (const auto& column : profile_->categorical) {
+      out.dictionaries.push_back(column ? column->dictionary.names() : std::vector<std::string>{});
+      out.dictionary_overflowed.push_back(column ? column->dictionary.overflowed() : 0);
+    }
+    out.window = window_->snapshot();
+  }
+  if (model_.window.by_time() && calibration_) {
+    out.calibrated_window_events = calibration_->window_events;
+    out.calibrated_step_events = calibration_->step_events;
+  }
+  out.alerts = alerts_.snapshot();
+  out.last_retrain_at = alerts_.last_retrain_at();
+  return out;
+}
+
+bool ModelMonitor::restore(const ModelSnapshot& snapshot) {
+  if (snapshot.model_id != model_.id) return false;
+  const bool from_stream = model_.reference.path.empty();
+  if (from_stream != snapshot.stream_reference.has_value()) return false;
+  if (from_stream) {
+    const ReferenceData& data = *snapshot.stream_reference;
+    if (!fits(data, schema_) || data.rows > model_.reference.from_stream) return false;
+    if (data.rows < model_.reference.from_stream) {
+      gathering_ = data;
+    } else {
+      stream_reference_ = data;
+      gathering_.reset();
+      start_windows(*stream_reference_);
+    }
+  }
+  if (profile_) {
+    if (snapshot.dictionaries.size() != schema_.columns.size() ||
+        snapshot.dictionary_overflowed.size() != schema_.columns.size()) {
+      return false;
+    }
+    for (std::size_t c = 0; c < schema_.columns.size(); ++c) {
+      auto& column = profile_->categorical[c];
+      if (!column) {
+        if (!snapshot.dictionaries[c].empty()) return false;
+      } else if (!column->dictionary.restore(snapshot.dictionaries[c], snapshot.dictionary_overflowed[c])) {
+        return false;
+      }
+    }
+    // Built again so that its counts span the restored dictionaries.
+    window_.emplace(schema_, *profile_, model_.window);
+    window_->restore(snapshot.window);
+    refill_offset_ = snapshot.window.refill_offset;
+    refill_sequence_ = snapshot.window.refill_sequence;
+  }
+  first_event_ts_ = snapshot.first_event_ts;
+  if (snapshot.calibrated_window_events && calibration_source_ && !calibration_) {
+    if (!snapshot.calibrated_step_events) return false;
+    calibrate_for(*calibration_source_, std::size_t(*snapshot.calibrated_window_events),
+                  std::size_t(*snapshot.calibrated_step_events));
+    calibration_source_.reset();
+  }
+  alerts_.restore(snapshot.alerts, snapshot.last_retrain_at);
+  sequence_ = snapshot.sequence;
+  return true;
+}
+
+void ModelMonitor::refill(const DecodedEvent& event) {
+  if (!window_ || refill_offset_ < 0 || event.offset < refill_offset_) return;
+  window_->refill(event, refill_sequence_++);
 }
 
 std::uint64_t ModelMonitor::overflowed() const {

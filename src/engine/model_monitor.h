@@ -15,6 +15,7 @@
 #include "driftd/detector.h"
 #include "driftd/evaluation_report.h"
 #include "driftd/event.h"
+#include "state/partition_snapshot.h"
 #include "window/model_window.h"
 #include "window/reference_profile.h"
 
@@ -41,6 +42,16 @@ class ModelMonitor {
   // Returns false when the event was late for a time window (dropped).
   bool on_event(const DecodedEvent& event, std::vector<EvaluationReport>& reports);
 
+  // Restarts (state/partition_snapshot.h). snapshot() is this model's
+  // decision state (its fingerprint is the caller's to set). restore(), on
+  // a monitor just built, puts one back and returns false when it does not
+  // fit this model (then the monitor must be built afresh). After it,
+  // refill() is given the model's events read again up to the snapshot's
+  // offset: they fill the window back, and change nothing else.
+  ModelSnapshot snapshot() const;
+  bool restore(const ModelSnapshot& snapshot);
+  void refill(const DecodedEvent& event);
+
   bool reference_ready() const { return profile_.has_value(); }
   // The calibrated thresholds, once there are (calibrated mode).
   const std::optional<Calibration>& calibration() const { return calibration_; }
@@ -61,6 +72,7 @@ class ModelMonitor {
   Defaults defaults_;
   DecisionPolicy policy_;
   std::optional<ReferenceData> gathering_;        // from_stream: the first events so far
+  std::optional<ReferenceData> stream_reference_; // from_stream, once complete: for snapshots
   std::optional<ReferenceProfile> profile_;
   std::optional<ModelWindow> window_;
   // One detector per (column, test) and per multivariate test, told its
@@ -76,6 +88,9 @@ class ModelMonitor {
   std::optional<std::int64_t> first_event_ts_;    // the earliest event in a window so far
   AlertPolicy alerts_;
   std::uint64_t sequence_ = 0;                    // events of this model so far
+  // After restore(): where refill() starts keeping events, and the sequence of the next.
+  std::int64_t refill_offset_ = -1;
+  std::uint64_t refill_sequence_ = 0;
 };
 
 }  // namespace driftd

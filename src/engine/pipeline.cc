@@ -1,5 +1,7 @@
 #include "engine/pipeline.h"
 
+#include "state/model_fingerprint.h"
+
 namespace driftd {
 
 Pipeline::Pipeline(const Config& config)
@@ -10,6 +12,7 @@ Pipeline::Pipeline(const Config& config)
     if (!model.reference.path.empty()) {
       reference = reference_from_table(read_table(model.reference.path, model.id), schemas_[m]);
     }
+    fingerprints_.push_back(model_fingerprint(model, reference));
     references_.push_back(std::move(reference));
     monitors_.push_back(std::make_unique<ModelMonitor>(schemas_[m], model, config.defaults, references_[m]));
   }
@@ -28,6 +31,11 @@ std::size_t Pipeline::process(const MessageSource& message, std::int64_t fallbac
       sink.on_invalid(message, reason);
     }
     return kNoModel;
+  }
+  event_.offset = message.offset;
+  if (mode == Mode::refill) {
+    monitors_[event_.model]->refill(event_);
+    return event_.model;
   }
   reports_.clear();
   const bool kept = monitors_[event_.model]->on_event(event_, reports_);
@@ -52,6 +60,33 @@ void Pipeline::reset_model(std::size_t model) {
   if (references_[model]) calibrated = monitors_[model]->calibration();
   monitors_[model] = std::make_unique<ModelMonitor>(schemas_[model], config_.models[model], config_.defaults,
                                                     references_[model], std::move(calibrated));
+}
+
+ModelSnapshot Pipeline::snapshot(std::size_t model) const {
+  ModelSnapshot out = monitors_[model]->snapshot();
+  out.fingerprint = fingerprints_[model];
+  return out;
+}
+
+bool Pipeline::restore(std::size_t model, const ModelSnapshot& snapshot, std::string& why) {
+  reset_model(model);
+  if (snapshot.fingerprint != fingerprints_[model]) {
+    why = "its configuration or reference changed";
+    return false;
+  }
+  if (!monitors_[model]->restore(snapshot)) {
+    reset_model(model);
+    why = "its snapshot does not fit its configuration";
+    return false;
+  }
+  return true;
+}
+
+std::size_t Pipeline::model_index(std::string_view id) const {
+  for (std::size_t m = 0; m < config_.models.size(); ++m) {
+    if (config_.models[m].id == id) return m;
+  }
+  return kNoModel;
 }
 
 }  // namespace driftd

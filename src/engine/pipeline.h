@@ -47,7 +47,9 @@ class Pipeline {
   // effect is already out (re-read after a restart or a partition move): it
   // evaluates and advances the alert lifecycle exactly as live processing
   // does, but tells the sink nothing and counts the message only as replayed.
-  enum class Mode { live, replay };
+  // `refill`: a message before the offset of the snapshot its model was
+  // restored from; it only fills the window back (ModelMonitor::refill).
+  enum class Mode { live, replay, refill };
 
   // Decodes and processes one message; `fallback_ts_ms` is the event time
   // for an event without one. Returns the model it went to, or kNoModel for
@@ -66,6 +68,15 @@ class Pipeline {
   // read again from the start of their partition.
   void reset_model(std::size_t model);
 
+  // Restarts (state/partition_snapshot.h): model `model`'s decision state
+  // with its fingerprint, and putting one back in place of what the model
+  // has. A snapshot of another configuration (fingerprint), or one that
+  // does not fit, leaves the model fresh and returns false with the reason.
+  ModelSnapshot snapshot(std::size_t model) const;
+  bool restore(std::size_t model, const ModelSnapshot& snapshot, std::string& why);
+  // The model with this id, or kNoModel.
+  std::size_t model_index(std::string_view id) const;
+
   const PipelineCounters& counters() const { return counters_; }
   const std::vector<ModelSchema>& schemas() const { return schemas_; }
   const ModelMonitor& monitor(std::size_t model) const { return *monitors_[model]; }
@@ -74,6 +85,7 @@ class Pipeline {
   const Config& config_;
   std::vector<ModelSchema> schemas_;
   std::vector<std::optional<ReferenceData>> references_;  // from files; kept for reset_model()
+  std::vector<std::uint64_t> fingerprints_;               // per model (state/model_fingerprint.h)
   EventDecoder decoder_;
   std::vector<std::unique_ptr<ModelMonitor>> monitors_;
   DecodedEvent event_;

@@ -81,6 +81,14 @@ bool ModelWindow::add(const DecodedEvent& event, std::uint64_t sequence) {
       while (!order_.empty() && order_.front().ts <= *window_end_ - duration) evict_front();
     }
   }
+  if (store(event, sequence, false)) ++overflowed_;
+  last_sequence_ = sequence;
+  ++since_evaluation_;
+  if (uncounted_added_.size() == kCountBatch) catch_up_counts();
+  return true;
+}
+
+bool ModelWindow::store(const DecodedEvent& event, std::uint64_t sequence, bool again) {
   const std::uint32_t slot = take_slot();
   const std::size_t waiting = uncounted_added_.size();
   constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -97,7 +105,7 @@ bool ModelWindow::add(const DecodedEvent& event, std::uint64_t sequence) {
       continue;
     }
     CategoricalReference& ref = *reference_.categorical[c];
-    const std::uint32_t code = ref.dictionary.code(value.text);
+    const std::uint32_t code = ref.dictionary.code(value.text, !again);
     if (code >= ref.counts.size()) {  // first seen in the stream: the reference has none of it
       ref.counts.resize(code + 1, 0);
       category_counts_[c].resize(code + 1, 0);
@@ -110,7 +118,7 @@ bool ModelWindow::add(const DecodedEvent& event, std::uint64_t sequence) {
   }
   uncounted_added_.push_back(slot);
 
-  const Entry entry{event.ts_ms, sequence, slot};
+  const Entry entry{event.ts_ms, sequence, event.offset, slot};
   if (config_.by_time()) {
     // Mostly in order: search from the back.
     auto it = order_.end();
@@ -119,16 +127,46 @@ bool ModelWindow::add(const DecodedEvent& event, std::uint64_t sequence) {
     // Memory is bounded by configuration, not by the event rate (include/driftd/README.md, "Limits").
     if (order_.size() > config_.max_events) {
       evict_front();
-      ++overflowed_;
+      return true;
     }
   } else {
     order_.push_back(entry);
     if (order_.size() > config_.size) evict_front();
   }
-  last_sequence_ = sequence;
-  ++since_evaluation_;
+  return false;
+}
+
+WindowSnapshot ModelWindow::snapshot() const {
+  WindowSnapshot out{.since_evaluation = since_evaluation_,
+                     .evaluated_once = evaluated_once_,
+                     .window_end = window_end_,
+                     .last_sequence = last_sequence_,
+                     .overflowed = overflowed_};
+  // A time window is ordered by event time, not by offset: look at all.
+  const auto oldest = std::min_element(order_.begin(), order_.end(),
+                                       [](const Entry& a, const Entry& b) { return a.offset < b.offset; });
+  if (oldest != order_.end()) {
+    out.refill_offset = oldest->offset;
+    out.refill_sequence = oldest->sequence;
+  }
+  return out;
+}
+
+void ModelWindow::restore(const WindowSnapshot& snapshot) {
+  since_evaluation_ = std::size_t(snapshot.since_evaluation);
+  evaluated_once_ = snapshot.evaluated_once;
+  window_end_ = snapshot.window_end;
+  last_sequence_ = snapshot.last_sequence;
+  overflowed_ = snapshot.overflowed;
+}
+
+// Exact because both ways of leaving a time window take its oldest events:
+// an event newer than the window's start was never late (the start only
+// moves forward), and of those, the window keeps the newest max_events.
+void ModelWindow::refill(const DecodedEvent& event, std::uint64_t sequence) {
+  if (config_.by_time() && window_end_ && event.ts_ms <= *window_end_ - config_.duration.count()) return;
+  store(event, sequence, true);
   if (uncounted_added_.size() == kCountBatch) catch_up_counts();
-  return true;
 }
 
 bool ModelWindow::due() const {

@@ -26,6 +26,7 @@
 #include "driftd/alert.h"
 #include "driftd/detector.h"
 #include "driftd/event.h"
+#include "state/partition_snapshot.h"
 #include "window/reference_profile.h"
 
 namespace driftd {
@@ -47,6 +48,15 @@ class ModelWindow {
 
   // Adds an event; false when it is late (time windows only).
   bool add(const DecodedEvent& event, std::uint64_t sequence);
+
+  // Restoring from a snapshot (state/partition_snapshot.h): restore() puts
+  // back the bookkeeping of an empty window, then refill() is given the
+  // model's events from the snapshot's refill offset on, numbered from its
+  // refill sequence, and keeps those the window held: no evaluation, no
+  // bookkeeping, no lateness counted.
+  WindowSnapshot snapshot() const;
+  void restore(const WindowSnapshot& snapshot);
+  void refill(const DecodedEvent& event, std::uint64_t sequence);
 
   // Count windows: whether the window is due for evaluation after the last add().
   bool due() const;
@@ -74,6 +84,7 @@ class ModelWindow {
   struct Entry {
     std::int64_t ts;
     std::uint64_t sequence;
+    std::int64_t offset;  // of its message: where a restart re-reads it from
     std::uint32_t slot;  // where its cells and raw values live in the pools
   };
   static constexpr std::uint32_t kMissing = 0xffffffffu;
@@ -86,6 +97,10 @@ class ModelWindow {
   // L1 set and evict each other (measured: add() took 3x longer).
   static constexpr std::size_t kNumbersStride = kCountBatch + 8;
 
+  // Stores an event's values and puts it in order; evicts past the size
+  // (count) or max_events (time), returning whether that happened.
+  // `again`: an event read again, whose new category is no news.
+  bool store(const DecodedEvent& event, std::uint64_t sequence, bool again);
   std::uint32_t take_slot();
   void evict_front();
   void catch_up_counts();

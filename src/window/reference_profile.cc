@@ -12,11 +12,11 @@
 
 namespace driftd {
 
-std::uint32_t CategoryDictionary::code(std::string_view text) {
+std::uint32_t CategoryDictionary::code(std::string_view text, bool count_overflow) {
   if (const auto it = codes_.find(text); it != codes_.end()) return it->second;
   if (names_.size() + 1 >= max_categories_) {
     // The last code is the shared overflow category.
-    ++overflowed_;
+    if (count_overflow) ++overflowed_;
     if (names_.size() + 1 == max_categories_) names_.push_back("__overflow__");
     return std::uint32_t(max_categories_ - 1);
   }
@@ -24,6 +24,19 @@ std::uint32_t CategoryDictionary::code(std::string_view text) {
   names_.emplace_back(text);
   codes_.emplace(names_.back(), code);
   return code;
+}
+
+bool CategoryDictionary::restore(const std::vector<std::string>& names, std::uint64_t overflowed) {
+  if (names.size() < names_.size() || names.size() > max_categories_ ||
+      !std::equal(names_.begin(), names_.end(), names.begin())) {
+    return false;
+  }
+  for (std::size_t i = names_.size(); i < names.size(); ++i) {
+    code(names[i]);
+    if (names_.size() != i + 1 || names_.back() != names[i]) return false;
+  }
+  overflowed_ = overflowed;
+  return true;
 }
 
 ReferenceData reference_from_table(const Table& table, const ModelSchema& schema) {

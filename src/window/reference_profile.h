@@ -39,11 +39,17 @@ class CategoryDictionary {
   // max_categories >= 2: the last code is shared by every category past the bound.
   explicit CategoryDictionary(std::size_t max_categories) : max_categories_(max_categories) {}
 
-  // The code of `text`, adding it when new (or the overflow code when full).
-  std::uint32_t code(std::string_view text);
+  // The code of `text`, adding it when new (or the overflow code when full,
+  // counted unless `count_overflow` is false: an event read again).
+  std::uint32_t code(std::string_view text, bool count_overflow = true);
   std::size_t size() const { return names_.size(); }
   const std::string& name(std::uint32_t code) const { return names_[code]; }
   std::uint64_t overflowed() const { return overflowed_; }
+
+  // Its categories in code order; restore() codes a snapshot's on top of
+  // the reference's, false when those do not begin with the reference's.
+  const std::vector<std::string>& names() const { return names_; }
+  bool restore(const std::vector<std::string>& names, std::uint64_t overflowed);
 
  private:
   // Lets find() take a string_view without building a std::string per event.
