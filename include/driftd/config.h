@@ -36,10 +36,8 @@ struct HttpConfig {
 };
 
 struct StateConfig {
-  // Accepted and not used yet: state lives in Kafka (committed offsets, the
-  // output topics); snapshots to this directory are to come. The loader
-  // keeps the key so that configurations written for them stay valid.
-  std::string dir = "./state";
+  // Where `run` writes its state snapshots; empty: "<kafka.group_id>.state".
+  std::string topic;
   Millis checkpoint_interval{10'000};
 };
 

@@ -15,7 +15,7 @@ inline constexpr std::array<std::string_view, 11> kKafka = {
     "bootstrap_servers", "group_id",     "input_topics", "alert_topic", "retrain_topic",   "dead_letter_topic",
     "exactly_once",      "properties",   "connect_timeout", "batch_size", "transactional_id"};
 inline constexpr std::array<std::string_view, 2> kHttp = {"listen", "ready_max_lag"};
-inline constexpr std::array<std::string_view, 2> kState = {"dir", "checkpoint_interval"};
+inline constexpr std::array<std::string_view, 3> kState = {"topic", "checkpoint_interval", "dir"};
 inline constexpr std::array<std::string_view, 2> kInput = {"fields", "max_bytes"};
 inline constexpr std::array<std::string_view, 5> kInputFields = {"model_id", "ts", "features", "prediction", "label"};
 inline constexpr std::array<std::string_view, 5> kDefaults = {"p_value", "correction", "psi_threshold", "psi_bins",

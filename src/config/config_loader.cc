@@ -521,7 +521,11 @@ Config load_config(const std::string& path) {
   }
   if (auto state = top.child("state")) {
     state->expect_keys(config_keys::kState);
-    if (auto v = state->child("dir")) config.state.dir = v->text();
+    if (auto v = state->child("dir")) {
+      v->fail("state.dir is gone: run keeps its state in a Kafka topic (state.topic, by default "
+              "<kafka.group_id>.state); remove the key");
+    }
+    if (auto v = state->child("topic")) config.state.topic = v->text();
     if (auto v = state->child("checkpoint_interval")) config.state.checkpoint_interval = v->duration();
   }
   if (auto input = top.child("input")) {

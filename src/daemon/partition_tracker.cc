@@ -19,11 +19,24 @@ std::vector<std::size_t> PartitionTracker::assign(const std::vector<PartitionOff
   std::vector<std::size_t> models;
   for (const PartitionOffset& p : partitions) {
     positions_[p.id] = Position{.next = -1, .committed = p.offset, .replay_until = p.offset};
-    for (std::size_t m = 0; m < model_partition_.size(); ++m) {
-      if (model_partition_[m] == p.id) models.push_back(m);
-    }
+    for (const std::size_t m : models_of(p.id)) models.push_back(m);
   }
   return models;
+}
+
+void PartitionTracker::restored(const PartitionId& id, std::int64_t read_from, std::int64_t snapshot_offset) {
+  Position& p = positions_.at(id);
+  p.read_from = read_from;
+  p.refill_until = snapshot_offset;
+  p.snapshot_at = snapshot_offset;
+}
+
+std::vector<std::size_t> PartitionTracker::models_of(const PartitionId& id) const {
+  std::vector<std::size_t> out;
+  for (std::size_t m = 0; m < model_partition_.size(); ++m) {
+    if (model_partition_[m] == id) out.push_back(m);
+  }
+  return out;
 }
 
 void PartitionTracker::revoke(const std::vector<PartitionId>& partitions) {

@@ -2,19 +2,23 @@
 // each, which of their messages are replayed, and which partition each
 // model's events come from.
 //
-// A partition assigned to us is read from its start: messages before the
-// committed offset rebuild state (replayed), the rest are live. The models
-// whose events came from a partition that moves in are rebuilt from that
-// start, so assign() names them.
+// A partition assigned to us is read from its snapshot's replay-from offset
+// (or, without a usable snapshot, from its start): messages before the
+// snapshot's offset refill windows, those before the committed offset
+// rebuild state (replayed), the rest are live. The models whose events came
+// from a partition that moves in are restored or rebuilt, so assign() names
+// them.
 //
 // Messages come in runs from one partition; begin_run() is called when the
 // partition changes, so that a message costs no lookup.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "kafka/partition.h"
@@ -27,7 +31,11 @@ class PartitionTracker {
     std::int64_t next = -1;          // one past the last processed message; -1: none yet
     std::int64_t committed = -1;     // what the group has stored
     std::int64_t replay_until = -1;  // messages before this offset are replayed
-    bool replaying() const { return next < replay_until; }
+    std::int64_t refill_until = -1;  // messages before this offset only refill windows (a snapshot's offset)
+    std::int64_t read_from = -1;     // where reading started: a snapshot's replay-from; -1: the start
+    std::int64_t snapshot_at = -1;   // the offset of the last snapshot written (or restored)
+    std::string restored;            // how its state came back: "snapshot", or why from the start
+    bool replaying() const { return next < std::max(replay_until, refill_until); }
   };
 
   explicit PartitionTracker(std::size_t models);
@@ -47,6 +55,12 @@ class PartitionTracker {
   // Partitions moved in, with their committed offsets. Gives the models
   // whose events came from them: their state must be forgotten.
   std::vector<std::size_t> assign(const std::vector<PartitionOffset>& partitions);
+  // Partition `id` was restored from a snapshot at `snapshot_offset` that
+  // says to read from `read_from`; `model` is one of its models.
+  void restored(const PartitionId& id, std::int64_t read_from, std::int64_t snapshot_offset);
+  void adopt(std::size_t model, const PartitionId& id) { model_partition_[model] = id; }
+  // The models whose events come from partition `id`.
+  std::vector<std::size_t> models_of(const PartitionId& id) const;
   void revoke(const std::vector<PartitionId>& partitions);
   // The group has stored these offsets.
   void committed(const std::vector<PartitionOffset>& offsets);

@@ -55,8 +55,11 @@ class EventConsumer::Rebalance final : public RdKafka::RebalanceCb {
     RdKafka::Error* error = nullptr;
     RdKafka::ErrorCode code = RdKafka::ERR_NO_ERROR;
     if (err == RdKafka::ERR__ASSIGN_PARTITIONS) {
-      listener_.on_assigned(committed(consumer, partitions));
-      for (RdKafka::TopicPartition* p : partitions) p->set_offset(RdKafka::Topic::OFFSET_BEGINNING);
+      const std::vector<std::int64_t> starts = listener_.on_assigned(committed(consumer, partitions));
+      for (std::size_t i = 0; i < partitions.size(); ++i) {
+        const bool given = i < starts.size() && starts[i] >= 0;
+        partitions[i]->set_offset(given ? starts[i] : RdKafka::Topic::OFFSET_BEGINNING);
+      }
       if (cooperative) {
         error = consumer->incremental_assign(partitions);
       } else {

@@ -1,8 +1,8 @@
 // The input side of `driftd run`: a librdkafka KafkaConsumer in a consumer
 // group over the input topics. Takes messages in batches, reports partition
 // assignment (with the committed offsets) and revocation to a listener
-// before they take effect, reads every assigned partition from its start,
-// commits the offsets it is given, and reads the consumer lag. Wakes
+// before they take effect, reads every assigned partition from where the
+// listener says (its start, or a state snapshot's replay-from), commits the offsets it is given, and reads the consumer lag. Wakes
 // librdkafka's fetchers when its queue has drained (FetchWaker).
 #pragma once
 
@@ -24,10 +24,11 @@ namespace driftd {
 class PartitionListener {
  public:
   virtual ~PartitionListener() = default;
-  // Each partition with the group's committed offset (-1: none). Assigned
-  // partitions are read from their start: the log before the committed
-  // offset is what rebuilds the windows (see Daemon).
-  virtual void on_assigned(const std::vector<PartitionOffset>& partitions) = 0;
+  // Each partition with the group's committed offset (-1: none). Returns
+  // where to start reading each one, in the same order: the log from there
+  // to the committed offset is what rebuilds the windows (see Daemon); -1
+  // (or a missing entry): its start.
+  virtual std::vector<std::int64_t> on_assigned(const std::vector<PartitionOffset>& partitions) = 0;
   // Still owned while this runs: the last moment to commit their offsets.
   // `lost`: the group gave them away already (our session expired, e.g. in
   // a broker outage): a commit would be refused, and must not be waited for.

@@ -19,8 +19,9 @@ std::string transactional_id(const KafkaConfig& kafka) {
   return kafka.group_id + "-" + host;
 }
 
-// Tells a dead letter's delivery report from an alert's or a trigger's.
+// Tell a dead letter's or a snapshot's delivery report from an alert's or a trigger's.
 char dead_letter_kind = 'd';
+char snapshot_kind = 's';
 
 // What a record spends besides its key, value and header texts (lengths,
 // attributes, per-header framing): the room left under message.max.bytes.
@@ -45,11 +46,18 @@ class OutputProducer::Reports final : public RdKafka::DeliveryReportCb {
                 << " (counted in driftd_dead_letters_failed_total; the message stays on its input topic)\n";
       return;
     }
+    if (message.msg_opaque() == &snapshot_kind) {
+      ++snapshots_failed;
+      std::cerr << "driftd: state snapshot not written to " << message.topic_name() << ": " << message.errstr()
+                << " (counted in driftd_state_snapshots_failed_total; a restart reads more of the log)\n";
+      return;
+    }
     ++failed_since_flush;
     last_error = message.topic_name() + ": " + message.errstr();
   }
   std::uint64_t failed_since_flush = 0;
   std::uint64_t dead_letters_failed = 0;
+  std::uint64_t snapshots_failed = 0;
   std::string last_error;
 };
 
@@ -133,6 +141,21 @@ bool OutputProducer::dead_letter(const std::string& topic, const MessageSource& 
   }
   return true;
 }
+
+bool OutputProducer::snapshot(const std::string& topic, std::string_view key, std::string_view value) {
+  const RdKafka::ErrorCode err = produce(topic, key, value, nullptr, &snapshot_kind);
+  if (err == RdKafka::ERR_NO_ERROR) return true;
+  ++snapshots_refused_;
+  std::cerr << "driftd: state snapshot of " << key << " (" << value.size() << " bytes) not written to " << topic << ": "
+            << RdKafka::err2str(err)
+            << (err == RdKafka::ERR_MSG_SIZE_TOO_LARGE ? " (raise message.max.bytes in kafka.properties and the topic's "
+                                                         "max.message.bytes)"
+                                                       : "")
+            << " (counted in driftd_state_snapshots_failed_total)\n";
+  return false;
+}
+
+std::uint64_t OutputProducer::snapshots_failed() const { return snapshots_refused_ + reports_->snapshots_failed; }
 
 std::uint64_t OutputProducer::dead_letters_failed() const {
   return dead_letters_refused_ + reports_->dead_letters_failed;

@@ -47,6 +47,14 @@ class OutputProducer {
   // is counted in dead_letters_failed(); returns whether it was queued.
   bool dead_letter(const std::string& topic, const MessageSource& source, InvalidReason reason);
 
+  // Queues a state snapshot (state/partition_snapshot.h) under its
+  // partition's key. One that cannot be written (larger than
+  // message.max.bytes, refused by the broker) is logged and counted in
+  // snapshots_failed(), and stops nothing: an older snapshot, or failing
+  // that the partition's start, still restores exactly, by reading more.
+  bool snapshot(const std::string& topic, std::string_view key, std::string_view value);
+  std::uint64_t snapshots_failed() const;
+
   // The waits for queue room give up when this becomes true.
   void stop_waiting_on(const std::atomic<bool>& stop) { stop_ = &stop; }
   struct Stopping : std::runtime_error {
@@ -102,6 +110,7 @@ class OutputProducer {
   const std::atomic<bool>* stop_ = nullptr;
   std::uint64_t dead_letters_truncated_ = 0;
   std::uint64_t dead_letters_refused_ = 0;  // when queued; the broker's refusals are counted by Reports
+  std::uint64_t snapshots_refused_ = 0;     // the same for snapshots
 };
 
 }  // namespace driftd

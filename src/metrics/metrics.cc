@@ -88,8 +88,8 @@ Metrics::Metrics(const std::vector<ModelSchema>& schemas, const Config& config)
                                   "input topic, and consuming goes on.")
                               .Add({});
   replayed_ = &counter("driftd_events_replayed_total",
-                       "Messages re-read from before the committed offset to rebuild windows (not counted as "
-                       "consumed).")
+                       "Messages re-read from before the committed offset to rebuild windows, from a state "
+                       "snapshot's replay-from offset or from the partition's start (not counted as consumed).")
                    .Add({});
   duplicates_suppressed_ =
       &counter("driftd_outputs_suppressed_total",
@@ -98,6 +98,26 @@ Metrics::Metrics(const std::vector<ModelSchema>& schemas, const Config& config)
   delivery_errors_ = &counter("driftd_kafka_delivery_errors_total",
                               "Messages (alerts, retrain triggers, dead letters) Kafka failed to deliver.")
                           .Add({});
+  snapshots_written_ = &counter("driftd_state_snapshots_written_total",
+                                "State snapshots written to the state topic (one per input partition that moved on, "
+                                "at each checkpoint).")
+                            .Add({});
+  snapshot_bytes_ = &counter("driftd_state_snapshot_bytes_total", "Bytes of the state snapshots written.").Add({});
+  last_snapshot_bytes_ = &gauge("driftd_state_last_checkpoint_bytes",
+                                "Bytes of the state snapshots written at the last checkpoint that wrote any.")
+                              .Add({});
+  snapshots_failed_ = &counter("driftd_state_snapshots_failed_total",
+                               "State snapshots that could not be written (too large, refused); a restart then "
+                               "reads more of the log, exactly.")
+                           .Add({});
+  models_started_fresh_ = &counter("driftd_state_models_started_fresh_total",
+                                   "Models whose snapshot belonged to another configuration or reference: started "
+                                   "afresh.")
+                               .Add({});
+  state_restores_family_ = &counter("driftd_state_restores_total",
+                                    "Input partitions moved in, by how their state came back: result=\"snapshot\", "
+                                    "or the reason they were read from their start (no_snapshot, unreadable, "
+                                    "corrupt, other_format, foreign).");
   ready_ = &gauge("driftd_ready", "1 when driftd is consuming and caught up (what /readyz reports), else 0.").Add({});
   gauge("driftd_build_info", "Always 1; the version label tells which driftd is running.")
       .Add({{"version", DRIFTD_VERSION}})
@@ -306,6 +326,20 @@ void Metrics::remove_consumer_lag(const std::string& topic, std::int32_t partiti
 }
 
 void Metrics::add_delivery_errors(std::uint64_t n) { delivery_errors_->Increment(static_cast<double>(n)); }
+
+void Metrics::add_snapshots_written(std::uint64_t n, std::uint64_t bytes) {
+  snapshots_written_->Increment(static_cast<double>(n));
+  snapshot_bytes_->Increment(static_cast<double>(bytes));
+  if (n > 0) last_snapshot_bytes_->Set(static_cast<double>(bytes));
+}
+
+void Metrics::add_snapshots_failed(std::uint64_t n) { snapshots_failed_->Increment(static_cast<double>(n)); }
+
+void Metrics::add_state_restore(const std::string& result) {
+  state_restores_family_->Add({{"result", result}}).Increment();
+}
+
+void Metrics::add_models_started_fresh(std::uint64_t n) { models_started_fresh_->Increment(static_cast<double>(n)); }
 
 void Metrics::set_ready(bool ready) { ready_->Set(ready ? 1.0 : 0.0); }
 

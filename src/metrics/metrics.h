@@ -88,6 +88,15 @@ class Metrics {
 
   void set_ready(bool ready);
 
+  // State snapshots (include/driftd/README.md, "State snapshots"): written
+  // (with their bytes), failed; and per partition moved in, how its state
+  // came back: "snapshot", or the reason it was read from its start.
+  void add_snapshots_written(std::uint64_t n, std::uint64_t bytes);
+  void add_snapshots_failed(std::uint64_t n);
+  void add_state_restore(const std::string& result);
+  // A model whose snapshot belonged to another configuration, started afresh.
+  void add_models_started_fresh(std::uint64_t n);
+
   // The Prometheus text exposition of every metric.
   std::string text() const;
 
@@ -149,6 +158,12 @@ class Metrics {
   prometheus::Counter* duplicates_suppressed_ = nullptr;
   prometheus::Counter* delivery_errors_ = nullptr;
   prometheus::Gauge* ready_ = nullptr;
+  prometheus::Counter* snapshots_written_ = nullptr;
+  prometheus::Counter* snapshot_bytes_ = nullptr;
+  prometheus::Gauge* last_snapshot_bytes_ = nullptr;
+  prometheus::Counter* snapshots_failed_ = nullptr;
+  prometheus::Counter* models_started_fresh_ = nullptr;
+  prometheus::Family<prometheus::Counter>* state_restores_family_ = nullptr;
   std::map<std::string, prometheus::Histogram*, std::less<>> evaluation_seconds_;  // by test
   std::map<std::pair<std::string, std::int32_t>, prometheus::Gauge*> consumer_lag_;
 };
