@@ -57,7 +57,7 @@ started=$SECONDS
 # Only what the targets use: the engine's folders for fuzz_engine, and of
 # src/http the request answering and the listen-address check the loader
 # uses (http_server.cc needs CMake's DRIFTD_VERSION).
-sources=(src/decode/*.cc src/util/*.cc src/config/*.cc src/engine/*.cc src/calibrate/*.cc src/samples/*.cc src/window/*.cc src/decide/*.cc src/score/*.cc
+sources=(src/decode/*.cc src/util/*.cc src/config/*.cc src/engine/*.cc src/calibrate/*.cc src/samples/*.cc src/window/*.cc src/decide/*.cc src/score/*.cc src/state/*.cc
          src/http/http_answer.cc src/http/listen_address.cc detectors/*.cc tests/fuzz/boost_assert_handler.cc)
 packages=(simdjson yaml-cpp rdkafka++ eigen3)
 read -r -a package_cflags <<<"$(pkg-config --cflags "${packages[@]}")"
