@@ -49,7 +49,7 @@ kafka:
   retrain_topic: bench.retrain
   $queue_property
 http: {listen: "127.0.0.1:0"}
-state: {dir: $work/state, checkpoint_interval: 10s}
+state: {checkpoint_interval: 10s}
 YAML
   cat "$data/bench.yaml" >> "$data/run.yaml"
 

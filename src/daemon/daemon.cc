@@ -42,6 +42,7 @@ Daemon::Daemon(const Config& config, Metrics& metrics, StatusBoard& status, cons
       producer_(config.kafka),
       connected_(wait_for_broker()),
       partitions_(config.models.size()),
+      state_(config, metrics, stop),
       kafka_outputs_(outputs_.add(std::make_unique<KafkaOutputSink>(config.kafka, producer_, ledger_))),
       metrics_feed_(metrics, config.models.size()),
       consumer_(config.kafka, *this) {
@@ -137,8 +138,9 @@ void Daemon::process(RdKafka::Message& message) {
     run_position_ = partitions_.begin_run({message.topic_name(), raw.partition});
     if (run_position_ == nullptr) return;
   }
-  const Pipeline::Mode mode = raw.offset < run_position_->replay_until ? Pipeline::Mode::replay
-                                                                        : Pipeline::Mode::live;
+  const Pipeline::Mode mode = raw.offset < run_position_->refill_until   ? Pipeline::Mode::refill
+                              : raw.offset < run_position_->replay_until ? Pipeline::Mode::replay
+                                                                         : Pipeline::Mode::live;
   MessageSource source{.payload = std::string_view(static_cast<const char*>(raw.payload), raw.len),
                        .topic = partitions_.run_partition().topic,
                        .partition = raw.partition,
@@ -166,13 +168,15 @@ void Daemon::on_evaluation(const EvaluationReport& report) {
 void Daemon::checkpoint(std::chrono::milliseconds wait, Commit commit) {
   const std::vector<PartitionOffset> offsets = partitions_.uncommitted();
   if (producer_.transactional()) {
-    // The Kafka sink's outputs and the offsets commit together, or neither
-    // does. (Kafka is the only sink of `run`; a sink outside Kafka would
-    // have to be flushed before this commit.)
+    // The Kafka sink's outputs, the snapshots and the offsets commit
+    // together, or none does. (Kafka is the only sink of `run`; a sink
+    // outside Kafka would have to be flushed before this commit.)
+    const std::vector<PartitionOffset> snapshots = state_.write(pipeline_, partitions_, producer_);
     if (producer_.commit_transaction(offsets, *consumer_.group_metadata(), wait) != OutputProducer::Flush::delivered) {
       std::cerr << "driftd: " << producer_.last_error() << "; committing at a later checkpoint\n";
       return;
     }
+    state_.written(snapshots, partitions_);
     ++transactions_;
   } else {
     switch (outputs_.flush(wait)) {
@@ -186,6 +190,17 @@ void Daemon::checkpoint(std::chrono::milliseconds wait, Commit commit) {
         metrics_.add_delivery_errors(1);
         throw std::runtime_error("alerts could not be delivered (" + producer_.last_error() +
                                  "); stopping without committing their events, which a restart reads again");
+    }
+    // Only now: a snapshot delivered with outputs still on their way would,
+    // after a crash, let a restart skip the events that caused them.
+    const std::vector<PartitionOffset> snapshots = state_.write(pipeline_, partitions_, producer_);
+    if (!snapshots.empty()) {
+      if (producer_.flush(wait) != OutputProducer::Flush::delivered) {
+        std::cerr << "driftd: state snapshots not delivered yet (" << producer_.last_error()
+                  << "); offsets not committed yet\n";
+        return;
+      }
+      state_.written(snapshots, partitions_);
     }
     if (offsets.empty()) return;
     if (commit == Commit::async) {
@@ -204,14 +219,21 @@ void Daemon::checkpoint(std::chrono::milliseconds wait, Commit commit) {
 
 void Daemon::on_committed(const std::vector<PartitionOffset>& offsets) { partitions_.committed(offsets); }
 
-void Daemon::on_assigned(const std::vector<PartitionOffset>& partitions) {
+std::vector<std::int64_t> Daemon::on_assigned(const std::vector<PartitionOffset>& partitions) {
   ledger_stale_ = true;
   run_position_ = nullptr;
-  // Their models are rebuilt from the partitions' start: forget what they had.
+  // Their models are restored or rebuilt: forget what they had.
   for (const std::size_t m : partitions_.assign(partitions)) {
     pipeline_.reset_model(m);
     metrics_feed_.monitor_reset(m);
     last_evaluation_[m].reset();
+  }
+  // Called from inside librdkafka: an exception must not unwind through it.
+  try {
+    return state_.restore(partitions, pipeline_, partitions_);
+  } catch (const std::exception& e) {
+    failure_ = e.what();
+    return {};
   }
 }
 
@@ -237,6 +259,8 @@ void Daemon::refresh_status() {
   broker_ok_ = read > read_at_last_status_ || producer_.reachable(std::chrono::milliseconds(500));
   read_at_last_status_ = read;
   metrics_feed_.update(pipeline_, kafka_outputs_.counters());
+  metrics_.add_snapshots_failed(producer_.snapshots_failed() - snapshots_failed_);
+  snapshots_failed_ = producer_.snapshots_failed();
 
   const std::vector<PartitionLag> lags = consumer_.lag(partitions_.positions());
   std::int64_t total_lag = 0;

@@ -4,15 +4,19 @@
 // Single-threaded: run() drives everything on the calling thread; metrics
 // and the status board are the only things other threads read.
 //
-// State is the log. Offsets are committed at every checkpoint (each
-// `state.checkpoint_interval`, on revocation and on shutdown) once the
-// producer has delivered everything queued, so a committed event's outputs
-// are on their topics. A partition assigned to us — at start, or moved from
-// another instance — is read from its start: messages before the committed
-// offset are replayed (windows, references and alert lifecycles rebuilt
-// exactly, nothing published or counted as consumed), the rest is live.
-// Live outputs whose deterministic ids the output topics already hold (a
-// crash came between publishing and committing) are not sent again.
+// State is the log plus snapshots. At every checkpoint (each
+// `state.checkpoint_interval`, on revocation and on shutdown) the producer
+// delivers everything queued, then a snapshot of each partition's models
+// (StateKeeper), then the offsets are committed: a committed event's
+// outputs are on their topics, and its effect is in a snapshot. A partition
+// assigned to us — at start, or moved from another instance — gets its
+// models' decision state back from its snapshot and is read from the
+// snapshot's replay-from offset (the oldest event still in a window; its
+// start without a usable snapshot): messages before the snapshot's offset
+// refill the windows, those before the committed offset are replayed
+// (nothing published or counted as consumed), the rest is live. Live
+// outputs whose deterministic ids the output topics already hold (a crash
+// came between publishing and committing) are not sent again.
 #pragma once
 
 #include <atomic>
@@ -23,6 +27,7 @@
 
 #include "daemon/metrics_feed.h"
 #include "daemon/partition_tracker.h"
+#include "daemon/state_keeper.h"
 #include "daemon/status_board.h"
 #include "daemon/status_report.h"
 #include "driftd/config.h"
@@ -73,7 +78,7 @@ class Daemon final : private PartitionListener, private PipelineSink {
   void refresh_status();
   StatusFacts status_facts(const std::vector<PartitionLag>& lags, bool ready) const;
 
-  void on_assigned(const std::vector<PartitionOffset>& partitions) override;
+  std::vector<std::int64_t> on_assigned(const std::vector<PartitionOffset>& partitions) override;
   void on_revoking(const std::vector<PartitionId>& partitions, bool lost) override;
   void on_committed(const std::vector<PartitionOffset>& offsets) override;
   void on_invalid(const MessageSource& message, InvalidReason reason) override;
@@ -90,6 +95,8 @@ class Daemon final : private PartitionListener, private PipelineSink {
   std::function<void(const EvaluationReport&)> observer_;
 
   PartitionTracker partitions_;
+  StateKeeper state_;
+  std::uint64_t snapshots_failed_ = 0;         // producer_.snapshots_failed() at the last status
   bool ledger_stale_ = true;                   // partitions moved in: read the output topics again
   OutputLedger ledger_;
   OutputFanOut outputs_;                       // where alerts, triggers and dead letters go

@@ -24,11 +24,20 @@ std::vector<std::size_t> PartitionTracker::assign(const std::vector<PartitionOff
   return models;
 }
 
-void PartitionTracker::restored(const PartitionId& id, std::int64_t read_from, std::int64_t snapshot_offset) {
+void PartitionTracker::restored(const PartitionId& id, std::int64_t read_from, std::int64_t snapshot_offset,
+                                std::string how) {
   Position& p = positions_.at(id);
+  // Reading starts there: with nothing after the snapshot, nothing is left to re-read.
+  if (read_from >= 0) p.next = read_from;
   p.read_from = read_from;
   p.refill_until = snapshot_offset;
   p.snapshot_at = snapshot_offset;
+  p.restored = std::move(how);
+}
+
+void PartitionTracker::snapshot_written(const PartitionId& id, std::int64_t offset) {
+  const auto it = positions_.find(id);
+  if (it != positions_.end()) it->second.snapshot_at = std::max(it->second.snapshot_at, offset);
 }
 
 std::vector<std::size_t> PartitionTracker::models_of(const PartitionId& id) const {

@@ -28,7 +28,7 @@ namespace driftd {
 class PartitionTracker {
  public:
   struct Position {
-    std::int64_t next = -1;          // one past the last processed message; -1: none yet
+    std::int64_t next = -1;          // one past the last processed message (or where reading starts); -1: none yet
     std::int64_t committed = -1;     // what the group has stored
     std::int64_t replay_until = -1;  // messages before this offset are replayed
     std::int64_t refill_until = -1;  // messages before this offset only refill windows (a snapshot's offset)
@@ -55,9 +55,12 @@ class PartitionTracker {
   // Partitions moved in, with their committed offsets. Gives the models
   // whose events came from them: their state must be forgotten.
   std::vector<std::size_t> assign(const std::vector<PartitionOffset>& partitions);
-  // Partition `id` was restored from a snapshot at `snapshot_offset` that
-  // says to read from `read_from`; `model` is one of its models.
-  void restored(const PartitionId& id, std::int64_t read_from, std::int64_t snapshot_offset);
+  // How partition `id`'s state came back: from a snapshot at
+  // `snapshot_offset` that says to read from `read_from` (-1, -1: from its
+  // start), and `how` ("snapshot", or why not).
+  void restored(const PartitionId& id, std::int64_t read_from, std::int64_t snapshot_offset, std::string how);
+  // A snapshot of `id` taken at `offset` was delivered.
+  void snapshot_written(const PartitionId& id, std::int64_t offset);
   void adopt(std::size_t model, const PartitionId& id) { model_partition_[model] = id; }
   // The models whose events come from partition `id`.
   std::vector<std::size_t> models_of(const PartitionId& id) const;

@@ -67,6 +67,16 @@ std::string status_json(const StatusFacts& facts) {
     out += ",\"committed\":" + std::to_string(position.committed);
     out += ",\"replaying\":";
     out += position.replaying() ? "true" : "false";
+    // How its state came back, and how far the re-reading has come: from
+    // read_from (null: the partition's start) through the snapshot's offset
+    // (refilling windows) to the committed one (replaying).
+    out += ",\"restore\":{\"source\":";
+    append_json_string(out, position.restored.empty() ? std::string("none") : position.restored);
+    out += ",\"read_from\":" + (position.read_from < 0 ? std::string("null") : std::to_string(position.read_from));
+    out += ",\"snapshot_offset\":" +
+           (position.refill_until < 0 ? std::string("null") : std::to_string(position.refill_until));
+    out += ",\"last_snapshot\":" + (position.snapshot_at < 0 ? std::string("null") : std::to_string(position.snapshot_at));
+    out += '}';
     const auto lag = std::find_if(facts.lags.begin(), facts.lags.end(), [&](const PartitionLag& l) { return l.id == id; });
     out += ",\"lag\":" + (lag == facts.lags.end() ? std::string("null") : std::to_string(lag->lag)) + '}';
   }

@@ -290,7 +290,7 @@ std::string encode_snapshot(const PartitionSnapshot& snapshot) {
 PartitionSnapshot decode_snapshot(std::string_view bytes) {
   // A prefix of the magic is a cut-off snapshot; anything else is not one.
   if (bytes.substr(0, kMagic.size()) != kMagic.substr(0, bytes.size())) {
-    throw SnapshotError("not a driftd state snapshot");
+    throw SnapshotError("not a driftd state snapshot", SnapshotError::Kind::foreign);
   }
   Reader header(bytes);
   header.bytes(kMagic.size(), "magic");
@@ -298,7 +298,8 @@ PartitionSnapshot decode_snapshot(std::string_view bytes) {
   const std::uint32_t version = header.u32("format version");
   if (version != PartitionSnapshot::kFormatVersion) {
     throw SnapshotError(std::string("format version ") + std::to_string(version) + ", this driftd reads " +
-                        std::to_string(PartitionSnapshot::kFormatVersion));
+                        std::to_string(PartitionSnapshot::kFormatVersion),
+                        SnapshotError::Kind::other_format);
   }
   const std::uint32_t checksum = header.u32("checksum");
   const std::uint64_t length = header.u64("body length");

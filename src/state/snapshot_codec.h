@@ -23,7 +23,11 @@ namespace driftd {
 
 // Bytes that are not a snapshot this driftd can read; what() says why.
 struct SnapshotError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  // What a restart tells the user and counts: another program's bytes,
+  // another driftd format, or a damaged snapshot.
+  enum class Kind { foreign, other_format, corrupt };
+  explicit SnapshotError(const std::string& what, Kind kind = Kind::corrupt) : std::runtime_error(what), kind(kind) {}
+  Kind kind;
 };
 
 std::string encode_snapshot(const PartitionSnapshot& snapshot);

@@ -212,7 +212,7 @@ def write_config(path, bootstrap, models, group="driftd-it", dead_letter=True, c
   {f"batch_size: {batch_size}" if batch_size else ""}
   properties:{properties}
 http: {{listen: "127.0.0.1:0"}}
-state: {{dir: {os.path.dirname(path)}/state, checkpoint_interval: {checkpoint}}}
+state: {{checkpoint_interval: {checkpoint}}}
 input: {{max_bytes: 4096}}
 models:
 """

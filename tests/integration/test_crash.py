@@ -4,7 +4,8 @@ points while it consumes a stream with drift, and restarted each time,
 while a producer keeps sending. At the end the alerts and retrain triggers
 on their topics equal `driftd replay` on the same events — none missing,
 none twice, none extra — and the last instance's counters account for every
-message (replayed to rebuild state + consumed live = all).
+message read (re-read to rebuild state from each partition's snapshot +
+consumed live = all from the snapshots' replay-from offsets on).
 
 usage: test_crash.py DRIFTD [KILLS]
 """
@@ -73,12 +74,25 @@ try:
     send(producer, chunks[kills], 1.0)
 
     daemon = harness.Daemon(driftd, config, name="driftd-crash-final")
-    total = len(messages)
+    harness.wait_for("the daemon to join the group", lambda: len(daemon.status()["partitions"]) == 4, timeout_s=60)
+
+    def to_read():
+        """The messages sent, less those before where each partition's
+        reading started (its snapshot's replay-from offset)."""
+        skipped = sum(p["restore"]["read_from"] or 0 for p in daemon.status()["partitions"])
+        return len(messages) - skipped
+
     harness.wait_for("the last instance to account for every message",
-                     lambda: daemon.status()["messages"] + daemon.status()["replayed"] >= total, timeout_s=120)
+                     lambda: daemon.status()["messages"] + daemon.status()["replayed"] >= to_read(), timeout_s=120)
     status = daemon.status()
-    check(status["messages"] + status["replayed"] == total,
-          f"replayed {status['replayed']} + consumed {status['messages']} = the {total} messages sent")
+    check(status["messages"] + status["replayed"] == to_read(),
+          f"replayed {status['replayed']} + consumed {status['messages']} = the {to_read()} messages sent "
+          f"from the snapshots' replay-from offsets on")
+    # (A partition that never had a message has no snapshot: nothing to restore.)
+    sources = [p["restore"]["source"] for p in status["partitions"] if p["partition"] in PARTITION.values()]
+    check(sources == ["snapshot"] * 2, f"both models' partitions restored from their snapshots: {sources}")
+    check(status["replayed"] < len(messages) // 2,
+          f"the restart re-read {status['replayed']} of the {len(messages)} messages, not all")
 
     harness.check_published(sandbox.bootstrap, expected, f"after {kills} kills")
     daemon.stop("the last instance")

@@ -157,7 +157,12 @@ try:
     status = daemon.status()
     check(status["messages"] == 500 and status["models"][1]["events"] == 500,
           f"the restart processed only the 500 new messages (status says {status['messages']})")
-    check(status["replayed"] == total, f"and rebuilt its windows from the {total} committed ones")
+    skipped = sum(p["restore"]["read_from"] or 0 for p in status["partitions"])
+    check(status["replayed"] == total - skipped and 0 < status["replayed"] < total,
+          f"and rebuilt its windows from {status['replayed']} of the {total} committed ones: each partition "
+          f"from its snapshot's replay-from offset")
+    check([p["restore"]["source"] for p in status["partitions"]] == ["snapshot"] * 4,
+          "every partition's state came from its snapshot")
     # The new events make steady drift: its alerts must be exactly replay's on
     # all events, as if no restart had happened.
     with open(os.path.join(work, "all.jsonl"), "w") as f:

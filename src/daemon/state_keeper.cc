@@ -1,0 +1,131 @@
+#include "daemon/state_keeper.h"
+
+#include <algorithm>
+#include <iostream>
+#include <set>
+
+#include "kafka/state_topic.h"
+#include "state/snapshot_codec.h"
+
+namespace driftd {
+namespace {
+
+// How long a restore waits for the state topic before reading from the start.
+constexpr std::chrono::seconds kReadTimeout{10};
+
+const char* result_name(SnapshotError::Kind kind) {
+  switch (kind) {
+    case SnapshotError::Kind::foreign:
+      return "foreign";
+    case SnapshotError::Kind::other_format:
+      return "other_format";
+    case SnapshotError::Kind::corrupt:
+      break;
+  }
+  return "corrupt";
+}
+
+}  // namespace
+
+StateKeeper::StateKeeper(const Config& config, Metrics& metrics, const std::atomic<bool>& stop)
+    : config_(config), metrics_(metrics), stop_(stop), topic_(state_topic(config.kafka, config.state)) {}
+
+std::vector<std::int64_t> StateKeeper::restore(const std::vector<PartitionOffset>& partitions, Pipeline& pipeline,
+                                               PartitionTracker& tracker) {
+  std::vector<std::int64_t> starts(partitions.size(), -1);
+  if (partitions.empty()) return starts;
+  std::set<std::string> keys;
+  for (const PartitionOffset& p : partitions) keys.insert(state_key(p.id));
+  StateRead read;
+  std::string unreadable;
+  try {
+    read = read_state(config_.kafka, topic_, keys, kReadTimeout, stop_);
+  } catch (const std::runtime_error& e) {
+    unreadable = e.what();
+  }
+  for (std::size_t i = 0; i < partitions.size(); ++i) {
+    const PartitionId& id = partitions[i].id;
+    const std::string key = state_key(id);
+    const auto from_start = [&](const std::string& result, const std::string& why) {
+      std::cerr << "driftd: " << key << ": " << why << ": reading it from its start\n";
+      tracker.restored(id, -1, -1, result);
+      metrics_.add_state_restore(result);
+    };
+    if (!unreadable.empty()) {
+      from_start("unreadable", "the state topic " + topic_ + " could not be read (" + unreadable + ")");
+      continue;
+    }
+    const auto found = read.latest.find(key);
+    if (found == read.latest.end()) {
+      from_start("no_snapshot", read.topic_missing ? "no state topic " + topic_ + " yet" : "no snapshot in " + topic_);
+      continue;
+    }
+    PartitionSnapshot snapshot;
+    try {
+      snapshot = decode_snapshot(found->second);
+    } catch (const SnapshotError& e) {
+      from_start(result_name(e.kind), std::string("its snapshot is unusable: ") + e.what());
+      continue;
+    }
+    if (snapshot.topic != id.topic || snapshot.partition != id.partition || snapshot.replay_from < 0 ||
+        snapshot.replay_from > snapshot.next_offset) {
+      from_start("foreign", "its snapshot names " + snapshot.topic + "/" + std::to_string(snapshot.partition) +
+                                " or offsets that do not add up");
+      continue;
+    }
+    std::size_t restored = 0, fresh = 0;
+    for (const ModelSnapshot& model : snapshot.models) {
+      const std::size_t m = pipeline.model_index(model.model_id);
+      if (m == Pipeline::kNoModel) {
+        std::cerr << "driftd: " << key << ": model '" << model.model_id
+                  << "' of its snapshot is no longer configured: its state is dropped\n";
+        continue;
+      }
+      std::string why;
+      if (pipeline.restore(m, model, why)) {
+        ++restored;
+      } else {
+        ++fresh;
+        std::cerr << "driftd: " << key << ": model '" << model.model_id << "' starts afresh: " << why << "\n";
+      }
+      tracker.adopt(m, id);
+    }
+    metrics_.add_models_started_fresh(fresh);
+    metrics_.add_state_restore("snapshot");
+    tracker.restored(id, snapshot.replay_from, snapshot.next_offset, "snapshot");
+    starts[i] = snapshot.replay_from;
+    std::cerr << "driftd: " << key << ": " << restored << " model(s) restored from the snapshot at offset "
+              << snapshot.next_offset << "; reading from offset " << snapshot.replay_from << " ("
+              << snapshot.next_offset - snapshot.replay_from << " messages refill the windows)\n";
+  }
+  return starts;
+}
+
+std::vector<PartitionOffset> StateKeeper::write(const Pipeline& pipeline, const PartitionTracker& tracker,
+                                                OutputProducer& producer) {
+  std::vector<PartitionOffset> queued;
+  std::uint64_t bytes = 0;
+  for (const auto& [id, position] : tracker.partitions()) {
+    if (position.next < 0 || position.next <= position.snapshot_at || position.next < position.refill_until) continue;
+    PartitionSnapshot snapshot{.topic = id.topic, .partition = id.partition, .next_offset = position.next,
+                               .replay_from = position.next};
+    for (const std::size_t m : tracker.models_of(id)) {
+      snapshot.models.push_back(pipeline.snapshot(m));
+      const std::int64_t oldest = snapshot.models.back().window.refill_offset;
+      if (oldest >= 0) snapshot.replay_from = std::min(snapshot.replay_from, oldest);
+    }
+    const std::string encoded = encode_snapshot(snapshot);
+    if (producer.snapshot(topic_, state_key(id), encoded)) {
+      queued.push_back({id, position.next});
+      bytes += encoded.size();
+    }
+  }
+  metrics_.add_snapshots_written(queued.size(), bytes);
+  return queued;
+}
+
+void StateKeeper::written(const std::vector<PartitionOffset>& snapshots, PartitionTracker& tracker) {
+  for (const PartitionOffset& s : snapshots) tracker.snapshot_written(s.id, s.offset);
+}
+
+}  // namespace driftd
