@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <optional>
 #include <set>
 
 #include "kafka/state_topic.h"
@@ -60,21 +61,30 @@ std::vector<std::int64_t> StateKeeper::restore(const std::vector<PartitionOffset
       from_start("no_snapshot", read.topic_missing ? "no state topic " + topic_ + " yet" : "no snapshot in " + topic_);
       continue;
     }
-    PartitionSnapshot snapshot;
-    try {
-      snapshot = decode_snapshot(found->second);
-    } catch (const SnapshotError& e) {
-      from_start(result_name(e.kind), std::string("its snapshot is unusable: ") + e.what());
+    // Of several candidates (one per state partition), the usable one that
+    // is furthest along.
+    std::optional<PartitionSnapshot> snapshot;
+    std::optional<SnapshotError> unusable;
+    for (const std::string& bytes : found->second) {
+      try {
+        PartitionSnapshot candidate = decode_snapshot(bytes);
+        if (!snapshot || candidate.next_offset > snapshot->next_offset) snapshot = std::move(candidate);
+      } catch (const SnapshotError& e) {
+        if (!unusable) unusable = e;
+      }
+    }
+    if (!snapshot) {
+      from_start(result_name(unusable->kind), std::string("its snapshot is unusable: ") + unusable->what());
       continue;
     }
-    if (snapshot.topic != id.topic || snapshot.partition != id.partition || snapshot.replay_from < 0 ||
-        snapshot.replay_from > snapshot.next_offset) {
-      from_start("foreign", "its snapshot names " + snapshot.topic + "/" + std::to_string(snapshot.partition) +
+    if (snapshot->topic != id.topic || snapshot->partition != id.partition || snapshot->replay_from < 0 ||
+        snapshot->replay_from > snapshot->next_offset) {
+      from_start("foreign", "its snapshot names " + snapshot->topic + "/" + std::to_string(snapshot->partition) +
                                 " or offsets that do not add up");
       continue;
     }
     std::size_t restored = 0, fresh = 0;
-    for (const ModelSnapshot& model : snapshot.models) {
+    for (const ModelSnapshot& model : snapshot->models) {
       const std::size_t m = pipeline.model_index(model.model_id);
       if (m == Pipeline::kNoModel) {
         std::cerr << "driftd: " << key << ": model '" << model.model_id
@@ -92,11 +102,11 @@ std::vector<std::int64_t> StateKeeper::restore(const std::vector<PartitionOffset
     }
     metrics_.add_models_started_fresh(fresh);
     metrics_.add_state_restore("snapshot");
-    tracker.restored(id, snapshot.replay_from, snapshot.next_offset, "snapshot");
-    starts[i] = snapshot.replay_from;
+    tracker.restored(id, snapshot->replay_from, snapshot->next_offset, "snapshot");
+    starts[i] = snapshot->replay_from;
     std::cerr << "driftd: " << key << ": " << restored << " model(s) restored from the snapshot at offset "
-              << snapshot.next_offset << "; reading from offset " << snapshot.replay_from << " ("
-              << snapshot.next_offset - snapshot.replay_from << " messages refill the windows)\n";
+              << snapshot->next_offset << "; reading from offset " << snapshot->replay_from << " ("
+              << snapshot->next_offset - snapshot->replay_from << " messages refill the windows)\n";
   }
   return starts;
 }

@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "driftd/config.h"
 #include "kafka/partition.h"
@@ -23,11 +24,14 @@ std::string state_key(const PartitionId& id);
 std::string state_topic(const KafkaConfig& kafka, const StateConfig& state);
 
 struct StateRead {
-  std::map<std::string, std::string> latest;  // key -> the last snapshot written under it
-  bool topic_missing = false;                 // the state topic does not exist (yet)
+  // key -> the last value written under it in each partition of the state
+  // topic that has one: usually one, unless the topic's partitions were
+  // changed or another writer placed keys differently.
+  std::map<std::string, std::vector<std::string>> latest;
+  bool topic_missing = false;  // the state topic does not exist (yet)
 };
 
-// Reads the whole state topic, keeping the last value of each of `keys`.
+// Reads the whole state topic, keeping the last values of each of `keys`.
 // Throws std::runtime_error when it cannot be read within `timeout`;
 // `stop` ends it early (then nothing was found).
 StateRead read_state(const KafkaConfig& kafka, const std::string& topic, const std::set<std::string>& keys,
