@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Takeover test: two `driftd run` instances in one group (cooperative-sticky)
 share four models' partitions; one is killed with SIGKILL mid-stream. The
-survivor takes over its partitions, rebuilds their windows from the log,
+survivor takes over its partitions, restores them from the state snapshots
+a wrote and refills their windows from the log,
 and at the end the alerts and retrain triggers on their topics equal
 `driftd replay`'s on the same events: none missing, none twice.
 
@@ -71,7 +72,13 @@ try:
     harness.wait_for("b to reach the end of every partition",
                      lambda: all(p["position"] >= 2500 for p in b.status()["partitions"]), timeout_s=60)
     status = b.status()
-    check(status["replayed"] > 0, f"b rebuilt a's partitions from the log ({status['replayed']} messages replayed)")
+    taken = {p["partition"]: p["restore"] for p in status["partitions"] if p["partition"] in a_partitions}
+    check(all(r["source"] == "snapshot" for r in taken.values()),
+          f"b restored a's partitions from a's snapshots: {taken}")
+    # (The group may move b's own partitions too: at most a window each, all four.)
+    check(all(r["snapshot_offset"] - (r["read_from"] or 0) <= 1000 for r in taken.values()) and
+          0 < status["replayed"] <= 4 * (1000 + 250),
+          f"and re-read only their windows from the log ({status['replayed']} messages replayed; windows of 1000)")
 
     harness.check_published(sandbox.bootstrap, expected, "after the takeover")
     b.stop("b")
