@@ -8,11 +8,10 @@ pieces fit together:
 - every bind-mounted source exists; the driftd build context and Dockerfile
   exist; the config is mounted where the image's CMD reads it;
 - deploy/config/driftd.yaml: its brokers are the kafka service's advertised
-  listener, it listens on a non-loopback address, its state.dir is a VOLUME
-  of the image, and its models take their reference from the stream (no file
-  is mounted);
-- kafka-init creates every topic the config names; the producer writes to
-  an input topic;
+  listener, it listens on a non-loopback address, and its models take their
+  reference from the stream (no file is mounted);
+- kafka-init creates every topic the config names, the state topic
+  compacted; the producer writes to an input topic;
 - Prometheus scrapes driftd's listen port under job "driftd" and loads its
   rule files; Grafana's dashboard provider reads the directory the
   dashboards are mounted at, and its data source is the prometheus service.
@@ -73,9 +72,6 @@ def main(argv):
         m = re.search(r'^CMD\s+\[.*"--config",\s*"([^"]+)"', text, re.M)
         if check(m is not None, "Dockerfile CMD has no --config"):
             config_target = m.group(1)
-        volumes = " ".join(re.findall(r"^VOLUME\s+(.*)$", text, re.M))
-    else:
-        volumes = ""
     dm = mounts(d)
     source = dm.get(config_target)
     if not check(source is not None, f"driftd: nothing mounted at {config_target}"):
@@ -91,8 +87,6 @@ def main(argv):
     listen = str(config.get("http", {}).get("listen", ""))
     host, _, port = listen.rpartition(":")
     check(host not in ("127.0.0.1", "localhost", "::1", "[::1]"), f"http.listen {listen} is loopback inside the container")
-    state_dir = config.get("state", {}).get("dir")
-    check(state_dir and state_dir in volumes, f"state.dir {state_dir} is not a VOLUME of the image")
     for model in config.get("models", []):
         check("from_stream" in model.get("reference", {}),
               f"model {model.get('id')}: reference is not from_stream (no reference file is mounted)")
@@ -107,6 +101,10 @@ def main(argv):
     for t in sorted(t for t in topics if t):
         check(re.search(r"(^|[\s;])" + re.escape(t) + r"(?=[\s;:]|$)", init_cmd) is not None,
               f"kafka-init does not create topic {t}")
+    state_topic = config.get("state", {}).get("topic") or f"{k.get('group_id')}.state"
+    created = re.search(r"--topic\s+" + re.escape(state_topic) + r"(\s[^;]*)", init_cmd)
+    check(created is not None and "cleanup.policy=compact" in created.group(1),
+          f"kafka-init does not create the state topic {state_topic} compacted")
     producer_topic = services["producer"].get("environment", {}).get("TOPIC")
     check(producer_topic in k.get("input_topics", []), f"producer writes to {producer_topic}, not an input topic")
 

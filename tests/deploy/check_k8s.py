@@ -8,8 +8,8 @@
   being a key of the ConfigMap mounted at its directory; a `metrics` port
   9108; a livenessProbe GET /healthz and a readinessProbe GET /readyz on that
   port; CPU and memory requests and limits; runs as non-root with a
-  read-only root filesystem and no privilege escalation; a writable volume
-  at the configuration's state.dir;
+  read-only root filesystem and no privilege escalation (state lives in
+  Kafka: no state volume is needed);
 - the configuration in the ConfigMap listens on port 9108 of a non-loopback
   address;
 - the Service selects the Deployment's pods and has port `metrics` 9108
@@ -107,12 +107,7 @@ def main(argv):
     check(port == "9108", f"http.listen {listen!r} is not on port 9108")
     check(host not in ("127.0.0.1", "localhost", "::1", "[::1]", ""),
           f"http.listen {listen!r} is loopback: probes and Prometheus cannot reach it")
-    state_dir = config.get("state", {}).get("dir")
-    m = mounts.get(state_dir)
-    if check(m is not None, f"no volume mounted at state.dir {state_dir!r} (the root filesystem is read-only)"):
-        check(not m.get("readOnly"), f"{state_dir} must be writable")
-        v = volumes.get(m.get("name"), {})
-        check("emptyDir" in v or "persistentVolumeClaim" in v, f"{state_dir} is neither an emptyDir nor a PVC")
+    check("dir" not in config.get("state", {}), "state.dir is gone (driftd refuses it): state lives in Kafka")
 
     # ports and probes
     metrics = [p for p in d.get("ports", []) if p.get("name") == "metrics"]
@@ -167,7 +162,7 @@ def main(argv):
             f.write(config_text)
     print(f"{directory}: {sum(len(v) for v in docs.values())} objects in {len(docs)} manifests "
           f"(+ kustomization.yaml); driftd probes /healthz /readyz on 9108, config {config_path} "
-          f"from ConfigMap in {cm_file}, state at {state_dir}")
+          f"from ConfigMap in {cm_file}")
     return report()
 
 
