@@ -190,6 +190,12 @@ bool ModelMonitor::restore(const ModelSnapshot& snapshot) {
         return false;
       }
     }
+    // Event times run from the epoch to kMaxEventTimeMs; a boundary is at
+    // most a step past the last (the window arithmetic stays far from overflow).
+    if (const auto& end = snapshot.window.window_end;
+        end && (!model_.window.by_time() || *end < 0 || *end > kMaxEventTimeMs + model_.window.step_duration.count())) {
+      return false;
+    }
     // Built again so that its counts span the restored dictionaries.
     window_.emplace(schema_, *profile_, model_.window);
     window_->restore(snapshot.window);
@@ -198,7 +204,13 @@ bool ModelMonitor::restore(const ModelSnapshot& snapshot) {
   }
   first_event_ts_ = snapshot.first_event_ts;
   if (snapshot.calibrated_window_events && calibration_source_ && !calibration_) {
-    if (!snapshot.calibrated_step_events) return false;
+    // Within what this configuration can calibrate for: a snapshot comes
+    // from a topic, and a huge size would make the calibration endless.
+    const std::uint64_t events = *snapshot.calibrated_window_events;
+    if (!snapshot.calibrated_step_events || events < 2 || events > model_.window.max_events ||
+        *snapshot.calibrated_step_events < 1 || *snapshot.calibrated_step_events > events) {
+      return false;
+    }
     calibrate_for(*calibration_source_, std::size_t(*snapshot.calibrated_window_events),
                   std::size_t(*snapshot.calibrated_step_events));
     calibration_source_.reset();

@@ -163,8 +163,14 @@ void ModelWindow::restore(const WindowSnapshot& snapshot) {
 // Exact because both ways of leaving a time window take its oldest events:
 // an event newer than the window's start was never late (the start only
 // moves forward), and of those, the window keeps the newest max_events.
+// An event past the window's end cannot have been in it; keeping the newest
+// event within the end also bounds the boundaries the next event closes,
+// whatever end a snapshot names.
 void ModelWindow::refill(const DecodedEvent& event, std::uint64_t sequence) {
-  if (config_.by_time() && window_end_ && event.ts_ms <= *window_end_ - config_.duration.count()) return;
+  if (config_.by_time() && (!window_end_ || event.ts_ms <= *window_end_ - config_.duration.count() ||
+                            event.ts_ms > *window_end_)) {
+    return;
+  }
   store(event, sequence, true);
   if (uncounted_added_.size() == kCountBatch) catch_up_counts();
 }
