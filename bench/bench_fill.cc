@@ -8,7 +8,8 @@
 // 5 MiB per partition and drops older data silently, so spreading evenly is
 // what lets the most data survive (--by-key places them by librdkafka's
 // partitioner instead). At the end the partitions' watermarks are checked, and
-// the program fails when the mock dropped anything.
+// the program fails when the mock dropped anything (only warns with
+// --allow-drops, for a fill past the mock's retention on purpose).
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -94,7 +95,8 @@ int main(int argc, char** argv) {
       ("generate", po::value(&generate), "or send this many synthetic events")
       ("features", po::value(&features)->default_value(features), "numeric features per synthetic event")
       ("models", po::value(&models)->default_value(models), "model ids of synthetic events, in turn")
-      ("by-key", "place messages by key (librdkafka's partitioner), not round-robin");
+      ("by-key", "place messages by key (librdkafka's partitioner), not round-robin")
+      ("allow-drops", "only warn when the mock dropped messages (a fill past its retention, on purpose)");
   po::variables_map values;
   try {
     po::store(po::parse_command_line(argc, argv, options), values);
@@ -111,6 +113,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   const bool by_key = values.count("by-key") > 0;
+  const bool allow_drops = values.count("allow-drops") > 0;
 
   const std::vector<std::string> events = input.empty() ? generate_events(generate, features, models) : read_lines(input);
   std::size_t bytes = 0;
@@ -187,7 +190,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bench_fill: %zu messages failed\n", deliveries.failed);
     return 3;
   }
-  if (kept < std::int64_t(events.size())) {
+  if (kept < std::int64_t(events.size()) && allow_drops) {
+    std::fprintf(stderr, "bench_fill: warning: the mock dropped %lld of %zu messages (its retention)\n",
+                 static_cast<long long>(std::int64_t(events.size()) - kept), events.size());
+  } else if (kept < std::int64_t(events.size())) {
     std::fprintf(stderr, "bench_fill: the topic holds fewer messages than sent (the mock dropped some, or the topic "
                          "was not empty); use more partitions\n");
     return 3;
