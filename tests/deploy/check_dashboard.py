@@ -56,6 +56,12 @@ CONTRACT = {
     "driftd_events_replayed_total": set(),
     "driftd_outputs_suppressed_total": set(),
     "driftd_values_overflowed_total": {"model"},
+    "driftd_state_restores_total": {"result"},
+    "driftd_state_models_started_fresh_total": set(),
+    "driftd_state_snapshots_written_total": set(),
+    "driftd_state_snapshot_bytes_total": set(),
+    "driftd_state_last_checkpoint_bytes": set(),
+    "driftd_state_snapshots_failed_total": set(),
 }
 HISTOGRAMS = {"driftd_evaluation_seconds"}
 TARGET_LABELS = {"instance", "job"}
@@ -327,7 +333,13 @@ def synthetic_series():
            (f"driftd_kafka_delivery_errors_total{{{t}}}", "0+1x20"),
            (f"driftd_events_replayed_total{{{t}}}", "0+100x20"),
            (f"driftd_outputs_suppressed_total{{{t}}}", "0x20"),
-           (f'driftd_events_invalid_total{{{t},reason="not_json"}}', "0+2x20")]
+           (f'driftd_events_invalid_total{{{t},reason="not_json"}}', "0+2x20"),
+           (f'driftd_state_restores_total{{{t},result="snapshot"}}', "0+1x20"),
+           (f"driftd_state_models_started_fresh_total{{{t}}}", "0x20"),
+           (f"driftd_state_snapshots_written_total{{{t}}}", "0+4x20"),
+           (f"driftd_state_snapshot_bytes_total{{{t}}}", "0+1000x20"),
+           (f"driftd_state_last_checkpoint_bytes{{{t}}}", "1000x20"),
+           (f"driftd_state_snapshots_failed_total{{{t}}}", "0x20")]
     for p in ("0", "1"):
         out.append((f'driftd_consumer_lag{{{t},topic="ml.events",partition="{p}"}}', "10+5x20"))
     for test in ("ks", "mmd"):
