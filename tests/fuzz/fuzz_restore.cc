@@ -101,7 +101,7 @@ driftd::ModelSnapshot shaped(Bytes& in, const driftd::Pipeline& pipeline, std::s
     reference.rows = (flags & 2) ? 16 : in.u8() % 20;
     reference.numbers = {std::vector<double>(reference.rows, double(in.u8()) / 16.0), {}};
     reference.texts = {{}, std::vector<std::optional<std::string>>(reference.rows, std::string(1, char('a' + in.u8() % 5)))};
-    if (flags & 4) reference.texts[1].pop_back();  // a shape that does not fit
+    if ((flags & 4) && !reference.texts[1].empty()) reference.texts[1].pop_back();  // a shape that does not fit
     s.stream_reference = std::move(reference);
   }
   const std::size_t categories = in.u8() % 8;
