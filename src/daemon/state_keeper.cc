@@ -6,6 +6,7 @@
 #include <set>
 
 #include "kafka/state_topic.h"
+#include "kafka/topic_scan.h"
 #include "state/snapshot_codec.h"
 
 namespace driftd {
@@ -36,11 +37,17 @@ std::vector<std::int64_t> StateKeeper::restore(const std::vector<PartitionOffset
   std::vector<std::int64_t> starts(partitions.size(), -1);
   if (partitions.empty()) return starts;
   std::set<std::string> keys;
-  for (const PartitionOffset& p : partitions) keys.insert(state_key(p.id));
+  std::vector<PartitionId> ids;
+  for (const PartitionOffset& p : partitions) {
+    keys.insert(state_key(p.id));
+    ids.push_back(p.id);
+  }
   StateRead read;
   std::string unreadable;
+  std::map<PartitionId, std::int64_t> log_start;
   try {
     read = read_state(config_.kafka, topic_, keys, kReadTimeout, stop_);
+    log_start = log_starts(config_.kafka, ids, kReadTimeout);
   } catch (const std::runtime_error& e) {
     unreadable = e.what();
   }
@@ -83,6 +90,16 @@ std::vector<std::int64_t> StateKeeper::restore(const std::vector<PartitionOffset
                                 " or offsets that do not add up");
       continue;
     }
+    // Retention deleted events the windows need (the instances were down
+    // for longer than the log keeps): restore what is left, and say so.
+    std::string result = "snapshot";
+    if (const auto start = log_start.find(id); start != log_start.end() && start->second > snapshot->replay_from) {
+      result = "snapshot_truncated";
+      std::cerr << "driftd: " << key << ": the log no longer holds offsets " << snapshot->replay_from << " to "
+                << start->second - 1 << " that its snapshot's windows need: they refill from offset " << start->second
+                << ", and until they are full again evaluations may differ from an uninterrupted run\n";
+      snapshot->replay_from = std::min(start->second, snapshot->next_offset);
+    }
     std::size_t restored = 0, fresh = 0;
     for (const ModelSnapshot& model : snapshot->models) {
       const std::size_t m = pipeline.model_index(model.model_id);
@@ -101,8 +118,8 @@ std::vector<std::int64_t> StateKeeper::restore(const std::vector<PartitionOffset
       tracker.adopt(m, id);
     }
     metrics_.add_models_started_fresh(fresh);
-    metrics_.add_state_restore("snapshot");
-    tracker.restored(id, snapshot->replay_from, snapshot->next_offset, "snapshot");
+    metrics_.add_state_restore(result);
+    tracker.restored(id, snapshot->replay_from, snapshot->next_offset, result);
     starts[i] = snapshot->replay_from;
     std::cerr << "driftd: " << key << ": " << restored << " model(s) restored from the snapshot at offset "
               << snapshot->next_offset << "; reading from offset " << snapshot->replay_from << " ("

@@ -67,4 +67,24 @@ bool scan_topics(const KafkaConfig& kafka, const TopicScan& scan, std::chrono::m
   return true;
 }
 
+std::map<PartitionId, std::int64_t> log_starts(const KafkaConfig& kafka, const std::vector<PartitionId>& partitions,
+                                               std::chrono::milliseconds timeout) {
+  std::map<PartitionId, std::int64_t> out;
+  KafkaConfig reader = kafka;
+  reader.group_id = kafka.group_id + ".watermarks";  // never joined
+  std::unique_ptr<RdKafka::Conf> conf = consumer_conf(reader);
+  std::string problem;
+  std::unique_ptr<RdKafka::KafkaConsumer> consumer(RdKafka::KafkaConsumer::create(conf.get(), problem));
+  if (!consumer) return out;
+  for (const PartitionId& id : partitions) {
+    std::int64_t low = 0, high = 0;
+    if (consumer->query_watermark_offsets(id.topic, id.partition, &low, &high, int(timeout.count())) ==
+        RdKafka::ERR_NO_ERROR) {
+      out[id] = low;
+    }
+  }
+  consumer->close();
+  return out;
+}
+
 }  // namespace driftd

@@ -9,10 +9,12 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "driftd/config.h"
+#include "kafka/partition.h"
 
 namespace driftd {
 
@@ -31,5 +33,10 @@ struct TopicScan {
 // read within `timeout`; returns false, unfinished, once `stop` is set.
 bool scan_topics(const KafkaConfig& kafka, const TopicScan& scan, std::chrono::milliseconds timeout,
                  const std::atomic<bool>& stop, std::vector<std::string>* missing = nullptr);
+
+// The first offset each partition still holds (its low watermark); a
+// partition whose watermark cannot be had within `timeout` is left out.
+std::map<PartitionId, std::int64_t> log_starts(const KafkaConfig& kafka, const std::vector<PartitionId>& partitions,
+                                               std::chrono::milliseconds timeout);
 
 }  // namespace driftd

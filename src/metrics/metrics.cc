@@ -115,9 +115,10 @@ Metrics::Metrics(const std::vector<ModelSchema>& schemas, const Config& config)
                                    "afresh.")
                                .Add({});
   state_restores_family_ = &counter("driftd_state_restores_total",
-                                    "Input partitions moved in, by how their state came back: result=\"snapshot\", "
-                                    "or the reason they were read from their start (no_snapshot, unreadable, "
-                                    "corrupt, other_format, foreign).");
+                                    "Input partitions moved in, by how their state came back: result=\"snapshot\" "
+                                    "(\"snapshot_truncated\" when retention had deleted part of its windows), or the "
+                                    "reason they were read from their start (no_snapshot, unreadable, corrupt, "
+                                    "other_format, foreign).");
   ready_ = &gauge("driftd_ready", "1 when driftd is consuming and caught up (what /readyz reports), else 0.").Add({});
   gauge("driftd_build_info", "Always 1; the version label tells which driftd is running.")
       .Add({{"version", DRIFTD_VERSION}})
