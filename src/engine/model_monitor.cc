@@ -142,6 +142,21 @@ bool fits(const ReferenceData& data, const ModelSchema& schema) {
 
 }  // namespace
 
+// Whether `calibration` has a threshold for each of this model's tests, in order.
+bool ModelMonitor::calibration_fits(const Calibration& calibration) const {
+  if (calibration.features.size() != schema_.columns.size() || calibration.multivariate.size() != multivariate_.size()) {
+    return false;
+  }
+  for (std::size_t c = 0; c < schema_.columns.size(); ++c) {
+    const std::vector<TestThreshold>& tests = calibration.features[c];
+    if (tests.size() != detectors_[c].size()) return false;
+    for (std::size_t t = 0; t < tests.size(); ++t) {
+      if (tests[t].feature != schema_.columns[c].name || tests[t].test != detectors_[c][t]->name()) return false;
+    }
+  }
+  return true;
+}
+
 ModelSnapshot ModelMonitor::snapshot() const {
   ModelSnapshot out{.model_id = model_.id, .sequence = sequence_, .first_event_ts = first_event_ts_};
   if (gathering_) out.stream_reference = *gathering_;
@@ -153,10 +168,7 @@ ModelSnapshot ModelMonitor::snapshot() const {
     }
     out.window = window_->snapshot();
   }
-  if (model_.window.by_time() && calibration_) {
-    out.calibrated_window_events = calibration_->window_events;
-    out.calibrated_step_events = calibration_->step_events;
-  }
+  out.calibration = calibration_;
   out.alerts = alerts_.snapshot();
   out.last_retrain_at = alerts_.last_retrain_at();
   return out;
@@ -164,6 +176,12 @@ ModelSnapshot ModelMonitor::snapshot() const {
 
 bool ModelMonitor::restore(const ModelSnapshot& snapshot) {
   if (snapshot.model_id != model_.id) return false;
+  if (snapshot.calibration) {
+    if (model_.alerting.mode != AlertMode::calibrated || !calibration_fits(*snapshot.calibration)) return false;
+    if (!calibration_) calibration_ = snapshot.calibration;  // (a file reference's was made at start: the same)
+    alerts_.set_calibration(*calibration_);
+    calibration_source_.reset();
+  }
   const bool from_stream = model_.reference.path.empty();
   if (from_stream != snapshot.stream_reference.has_value()) return false;
   if (from_stream) {
@@ -203,18 +221,6 @@ bool ModelMonitor::restore(const ModelSnapshot& snapshot) {
     refill_sequence_ = snapshot.window.refill_sequence;
   }
   first_event_ts_ = snapshot.first_event_ts;
-  if (snapshot.calibrated_window_events && calibration_source_ && !calibration_) {
-    // Within what this configuration can calibrate for: a snapshot comes
-    // from a topic, and a huge size would make the calibration endless.
-    const std::uint64_t events = *snapshot.calibrated_window_events;
-    if (!snapshot.calibrated_step_events || events < 2 || events > model_.window.max_events ||
-        *snapshot.calibrated_step_events < 1 || *snapshot.calibrated_step_events > events) {
-      return false;
-    }
-    calibrate_for(*calibration_source_, std::size_t(*snapshot.calibrated_window_events),
-                  std::size_t(*snapshot.calibrated_step_events));
-    calibration_source_.reset();
-  }
   alerts_.restore(snapshot.alerts, snapshot.last_retrain_at);
   sequence_ = snapshot.sequence;
   return true;

@@ -64,6 +64,7 @@ class ModelMonitor {
  private:
   void start_windows(const ReferenceData& reference);
   void calibrate_for(const ReferenceData& reference, std::size_t window_events, std::size_t step_events);
+  bool calibration_fits(const Calibration& calibration) const;
   void gather_reference(const DecodedEvent& event);
   EvaluationReport evaluate();
 

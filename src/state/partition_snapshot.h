@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "driftd/calibration.h"
 #include "window/reference_profile.h"
 
 namespace driftd {
@@ -58,11 +59,12 @@ struct ModelSnapshot {
   std::vector<std::vector<std::string>> dictionaries;
   std::vector<std::uint64_t> dictionary_overflowed;
   WindowSnapshot window;
-  // Time windows in calibrated mode: the earliest event time so far, and
-  // once calibrated, the events per window and per step it was done for.
+  // Time windows in calibrated mode: the earliest event time so far.
   std::optional<std::int64_t> first_event_ts;
-  std::optional<std::uint64_t> calibrated_window_events;
-  std::optional<std::uint64_t> calibrated_step_events;
+  // Calibrated mode, once calibrated: the thresholds. Calibration is
+  // deterministic (the fingerprint covers what it depends on), so this only
+  // saves a restart the seconds it takes.
+  std::optional<Calibration> calibration;
   std::vector<AlertStateSnapshot> alerts;
   std::optional<std::int64_t> last_retrain_at;
 };

@@ -214,6 +214,81 @@ AlertStateSnapshot get_alert(Reader& r) {
   return alert;
 }
 
+void put_threshold(Writer& w, const TestThreshold& threshold) {
+  w.text(threshold.feature);
+  w.text(threshold.test);
+  w.f64(threshold.threshold);
+  w.f64(threshold.alpha);
+}
+
+TestThreshold get_threshold(Reader& r) {
+  TestThreshold threshold;
+  threshold.feature = r.text("threshold feature");
+  threshold.test = r.text("threshold test");
+  threshold.threshold = r.f64("threshold");
+  threshold.alpha = r.f64("threshold alpha");
+  return threshold;
+}
+
+// The smallest encodings: two empty texts and two doubles; two empty texts
+// and four 8-byte numbers.
+constexpr std::size_t kMinThresholdBytes = 2 * kCountBytes + 16;
+constexpr std::size_t kMinGroupBytes = 2 * kCountBytes + 32;
+
+void put_calibration(Writer& w, const Calibration& c) {
+  w.u64(c.false_alarm_every);
+  w.flag(c.by_time);
+  w.f64(c.evaluations_per_alarm);
+  w.f64(c.level);
+  w.u64(c.window_events);
+  w.u64(c.step_events);
+  w.u64(c.reference_rows);
+  w.u64(c.simulated_evaluations);
+  w.f64(c.expected_episode_rate);
+  w.vector(c.features, [&](const std::vector<TestThreshold>& tests) {
+    w.vector(tests, [&](const TestThreshold& t) { put_threshold(w, t); });
+  });
+  w.vector(c.multivariate, [&](const TestThreshold& t) { put_threshold(w, t); });
+  w.vector(c.groups, [&](const CalibrationGroup& g) {
+    w.text(g.features);
+    w.text(g.tests);
+    w.u64(g.copies);
+    w.u64(g.evaluations);
+    w.f64(g.measured_rate);
+    w.f64(g.expected_rate);
+  });
+  w.f64(c.seconds);
+}
+
+Calibration get_calibration(Reader& r) {
+  Calibration c;
+  c.false_alarm_every = r.u64("calibration false_alarm_every");
+  c.by_time = r.flag("calibration by_time");
+  c.evaluations_per_alarm = r.f64("calibration evaluations_per_alarm");
+  c.level = r.f64("calibration level");
+  c.window_events = std::size_t(r.u64("calibration window_events"));
+  c.step_events = std::size_t(r.u64("calibration step_events"));
+  c.reference_rows = r.u64("calibration reference_rows");
+  c.simulated_evaluations = r.u64("calibration simulated_evaluations");
+  c.expected_episode_rate = r.f64("calibration expected_episode_rate");
+  c.features = r.vector("calibration features", kCountBytes, [&] {
+    return r.vector("calibration tests", kMinThresholdBytes, [&] { return get_threshold(r); });
+  });
+  c.multivariate = r.vector("calibration multivariate", kMinThresholdBytes, [&] { return get_threshold(r); });
+  c.groups = r.vector("calibration groups", kMinGroupBytes, [&] {
+    CalibrationGroup g;
+    g.features = r.text("group features");
+    g.tests = r.text("group tests");
+    g.copies = std::size_t(r.u64("group copies"));
+    g.evaluations = r.u64("group evaluations");
+    g.measured_rate = r.f64("group measured_rate");
+    g.expected_rate = r.f64("group expected_rate");
+    return g;
+  });
+  c.seconds = r.f64("calibration seconds");
+  return c;
+}
+
 void put_model(Writer& w, const ModelSnapshot& model) {
   w.text(model.model_id);
   w.u64(model.fingerprint);
@@ -225,8 +300,7 @@ void put_model(Writer& w, const ModelSnapshot& model) {
   w.vector(model.dictionary_overflowed, [&](std::uint64_t overflowed) { w.u64(overflowed); });
   put_window(w, model.window);
   w.optional(model.first_event_ts, [&](std::int64_t ts) { w.i64(ts); });
-  w.optional(model.calibrated_window_events, [&](std::uint64_t events) { w.u64(events); });
-  w.optional(model.calibrated_step_events, [&](std::uint64_t events) { w.u64(events); });
+  w.optional(model.calibration, [&](const Calibration& calibration) { put_calibration(w, calibration); });
   w.vector(model.alerts, [&](const AlertStateSnapshot& alert) { put_alert(w, alert); });
   w.optional(model.last_retrain_at, [&](std::int64_t at) { w.i64(at); });
 }
@@ -244,10 +318,7 @@ ModelSnapshot get_model(Reader& r) {
       r.vector("dictionary_overflowed", 8, [&] { return r.u64("dictionary_overflowed"); });
   model.window = get_window(r);
   model.first_event_ts = r.optional("first_event_ts", [&] { return r.i64("first_event_ts"); });
-  model.calibrated_window_events =
-      r.optional("calibrated_window_events", [&] { return r.u64("calibrated_window_events"); });
-  model.calibrated_step_events =
-      r.optional("calibrated_step_events", [&] { return r.u64("calibrated_step_events"); });
+  model.calibration = r.optional("calibration", [&] { return get_calibration(r); });
   model.alerts = r.vector("alerts", kMinAlertBytes, [&] { return get_alert(r); });
   model.last_retrain_at = r.optional("last_retrain_at", [&] { return r.i64("last_retrain_at"); });
   return model;

@@ -6,10 +6,11 @@
 // The input's first bytes shape a ModelSnapshot of one of two models (a
 // time window of 1h / 5m, a count window) with the model's own fingerprint
 // — bookkeeping, offsets and sequences, a stream reference, dictionaries,
-// alert states, all from the fuzzer — which is restored; the rest are
+// a calibration, alert states, all from the fuzzer — which is restored; the rest are
 // events, read first as refill and then live. Findings besides crashes,
 // sanitizer reports and time-outs: a window holding more than it may, or
 // one event causing more evaluations than its window has boundaries.
+#include <bit>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -41,7 +42,7 @@ const char* kConfig = R"(models:
     features:
       - {name: x, type: numeric, tests: [ks]}
       - {name: c, type: categorical, tests: [chi2]}
-    alerting: {mode: per_window, min_consecutive: 2, cooldown: 10m}
+    alerting: {min_consecutive: 2, cooldown: 10m}
   - id: counted
     reference: {from_stream: 16}
     window: {size: 40, step: 8}
@@ -117,6 +118,18 @@ driftd::ModelSnapshot shaped(Bytes& in, const driftd::Pipeline& pipeline, std::s
   s.window.refill_offset = in.offset_or_time();
   s.window.refill_sequence = in.u64();
   if (flags & 64) s.first_event_ts = in.offset_or_time();
+  const std::uint8_t more = in.u8();
+  if (more & 1) {
+    // Thresholds of any value, in the right shape or not.
+    const auto threshold = [&](const char* feature, const char* test) {
+      return driftd::TestThreshold{.feature = feature, .test = test,
+                                   .threshold = std::bit_cast<double>(in.u64()), .alpha = 1e-4};
+    };
+    s.calibration = driftd::Calibration{.false_alarm_every = in.u64(), .by_time = true,
+                                        .window_events = std::size_t(in.u64() % 1000),
+                                        .features = {{threshold("x", "ks")}, {threshold("c", "chi2")}}};
+    if (more & 2) s.calibration->features.pop_back();
+  }
   if (flags & 128) {
     s.alerts.push_back({.feature = "x", .test = "ks", .firing = bool(in.u8() & 1),
                         .drifted_in_a_row = std::uint32_t(in.u8()), .clean_in_a_row = std::uint32_t(in.u8()),

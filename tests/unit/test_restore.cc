@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <bit>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -241,4 +242,41 @@ TEST_CASE("restore: a snapshot of another configuration leaves the model fresh",
   CHECK_FALSE(third.restore(0, foreign, why));
   CHECK(why == "its snapshot does not fit its configuration");
   CHECK(third.monitor(0).events() == 0);
+}
+
+TEST_CASE("restore: a stream reference's calibration comes back from the snapshot, not calibrated again",
+          "[restore]") {
+  TempDir dir;
+  const driftd::Config config = driftd::load_config(dir.write("driftd.yaml", R"(models:
+  - id: streamed
+    reference: {from_stream: 400}
+    window: {size: 100, step: 25}
+    alerting: {false_alarm_every: 2500}
+    features:
+      - {name: x, type: numeric, tests: [ks]}
+)"));
+  Pipeline before(config);
+  Transcript ignored;
+  Lcg rng{3};
+  for (int i = 0; i < 600; ++i) {
+    char message[128];
+    std::snprintf(message, sizeof message, R"({"model_id":"streamed","ts":%d,"features":{"x":%.4f}})", 1000 + i,
+                  rng.next());
+    before.process(message, 0, ignored);
+  }
+  const driftd::ModelSnapshot snapshot = before.snapshot(0);
+  REQUIRE(snapshot.calibration.has_value());
+  Pipeline after(config);
+  std::string why;
+  REQUIRE(after.restore(0, snapshot, why));
+  REQUIRE(after.monitor(0).calibration().has_value());
+  // The wall time it took is the one part a second calibration would not repeat.
+  CHECK(std::bit_cast<std::uint64_t>(after.monitor(0).calibration()->seconds) ==
+        std::bit_cast<std::uint64_t>(snapshot.calibration->seconds));
+  CHECK(after.monitor(0).calibration()->features[0][0].threshold == snapshot.calibration->features[0][0].threshold);
+
+  // One that does not fit the model's tests is refused.
+  driftd::ModelSnapshot misfit = snapshot;
+  misfit.calibration->features[0][0].test = "psi";
+  CHECK_FALSE(after.restore(0, misfit, why));
 }

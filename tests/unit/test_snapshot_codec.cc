@@ -58,8 +58,24 @@ PartitionSnapshot full_snapshot() {
                   .refill_offset = 1'234'567'880'000,
                   .refill_sequence = 90'000};
   fraud.first_event_ts = 1'763'800'000'000;
-  fraud.calibrated_window_events = 5'000;
-  fraud.calibrated_step_events = 500;
+  driftd::Calibration calibration{.false_alarm_every = 5'000'000,
+                                  .by_time = false,
+                                  .evaluations_per_alarm = 10'000.0,
+                                  .level = 12.5,
+                                  .window_events = 5'000,
+                                  .step_events = 500,
+                                  .reference_rows = 100'000,
+                                  .simulated_evaluations = 4'000,
+                                  .expected_episode_rate = 1e-4,
+                                  .features = {{{.feature = "amount", .test = "ks", .threshold = 0.0625, .alpha = 2e-5},
+                                                {.feature = "amount", .test = "psi", .threshold = 0.031, .alpha = 3e-5}},
+                                               {}},
+                                  .multivariate = {{.feature = "amount+age", .test = "mmd", .threshold = 0.0012,
+                                                    .alpha = std::numeric_limits<double>::denorm_min()}},
+                                  .groups = {{.features = "amount", .tests = "ks+psi", .copies = 3, .evaluations = 400,
+                                              .measured_rate = 2.5e-3, .expected_rate = 1e-4}},
+                                  .seconds = 1.25};
+  fraud.calibration = calibration;
   fraud.alerts = {{.feature = "amount",
                    .test = "ks",
                    .firing = true,
@@ -83,7 +99,7 @@ PartitionSnapshot full_snapshot() {
   churn.dictionaries = {{"basic", "pro"}};
   churn.dictionary_overflowed = {std::numeric_limits<std::uint64_t>::max()};
   churn.window = {.since_evaluation = 3, .evaluated_once = false, .window_end = std::nullopt, .refill_offset = -1};
-  churn.calibrated_window_events = 0;
+  churn.calibration = driftd::Calibration{};
   churn.alerts = {{.feature = "plan", .test = "psi", .drifted_in_a_row = 1, .last_fired_at = std::int64_t{0}}};
 
   ModelSnapshot empty;
@@ -95,6 +111,7 @@ PartitionSnapshot full_snapshot() {
 }
 
 std::uint64_t bits(double value) { return std::bit_cast<std::uint64_t>(value); }
+bool same_bits(double a, double b) { return bits(a) == bits(b); }
 
 void check_same(const ReferenceData& a, const ReferenceData& b) {
   CHECK(a.rows == b.rows);
@@ -136,8 +153,41 @@ void check_same(const ModelSnapshot& a, const ModelSnapshot& b) {
   CHECK(a.dictionary_overflowed == b.dictionary_overflowed);
   check_same(a.window, b.window);
   CHECK(a.first_event_ts == b.first_event_ts);
-  CHECK(a.calibrated_window_events == b.calibrated_window_events);
-  CHECK(a.calibrated_step_events == b.calibrated_step_events);
+  REQUIRE(a.calibration.has_value() == b.calibration.has_value());
+  if (a.calibration) {
+    const driftd::Calibration& x = *a.calibration;
+    const driftd::Calibration& y = *b.calibration;
+    CHECK(x.false_alarm_every == y.false_alarm_every);
+    CHECK(x.by_time == y.by_time);
+    CHECK(same_bits(x.evaluations_per_alarm, y.evaluations_per_alarm));
+    CHECK(same_bits(x.level, y.level));
+    CHECK(x.window_events == y.window_events);
+    CHECK(x.step_events == y.step_events);
+    CHECK(x.reference_rows == y.reference_rows);
+    CHECK(x.simulated_evaluations == y.simulated_evaluations);
+    CHECK(same_bits(x.expected_episode_rate, y.expected_episode_rate));
+    const auto same_threshold = [](const driftd::TestThreshold& t, const driftd::TestThreshold& u) {
+      return t.feature == u.feature && t.test == u.test && same_bits(t.threshold, u.threshold) &&
+             same_bits(t.alpha, u.alpha);
+    };
+    REQUIRE(x.features.size() == y.features.size());
+    for (std::size_t f = 0; f < x.features.size(); ++f) {
+      REQUIRE(x.features[f].size() == y.features[f].size());
+      for (std::size_t t = 0; t < x.features[f].size(); ++t) CHECK(same_threshold(x.features[f][t], y.features[f][t]));
+    }
+    REQUIRE(x.multivariate.size() == y.multivariate.size());
+    for (std::size_t t = 0; t < x.multivariate.size(); ++t) CHECK(same_threshold(x.multivariate[t], y.multivariate[t]));
+    REQUIRE(x.groups.size() == y.groups.size());
+    for (std::size_t g = 0; g < x.groups.size(); ++g) {
+      CHECK(x.groups[g].features == y.groups[g].features);
+      CHECK(x.groups[g].tests == y.groups[g].tests);
+      CHECK(x.groups[g].copies == y.groups[g].copies);
+      CHECK(x.groups[g].evaluations == y.groups[g].evaluations);
+      CHECK(same_bits(x.groups[g].measured_rate, y.groups[g].measured_rate));
+      CHECK(same_bits(x.groups[g].expected_rate, y.groups[g].expected_rate));
+    }
+    CHECK(same_bits(x.seconds, y.seconds));
+  }
   REQUIRE(a.alerts.size() == b.alerts.size());
   for (std::size_t i = 0; i < a.alerts.size(); ++i) check_same(a.alerts[i], b.alerts[i]);
   CHECK(a.last_retrain_at == b.last_retrain_at);
