@@ -30,7 +30,7 @@ int run_command(const std::vector<std::string>& args) {
   }
   Service service(config);
   std::cerr << "driftd: metrics at " << service.metrics_url() << "\n";
-  Daemon daemon(config, service.metrics(), service.status(), service.stop_requested());
+  Daemon daemon(config, service.metrics(), service.status(), service.stop_requested(), Pipeline::Calibrate::when_needed);
   std::cerr << "driftd: consuming " << config.kafka.input_topics.size() << " topic(s) from "
             << config.kafka.bootstrap_servers << " as group " << config.kafka.group_id << "\n";
   const bool left_group = daemon.run();

@@ -32,12 +32,13 @@ std::int64_t broker_timestamp(const rd_kafka_message_t& message) {
 
 }  // namespace
 
-Daemon::Daemon(const Config& config, Metrics& metrics, StatusBoard& status, const std::atomic<bool>& stop)
+Daemon::Daemon(const Config& config, Metrics& metrics, StatusBoard& status, const std::atomic<bool>& stop,
+               Pipeline::Calibrate calibrate)
     : config_(config),
       metrics_(metrics),
       status_(status),
       stop_(stop),
-      pipeline_(config),
+      pipeline_(config, calibrate),
       calibration_log_(config, pipeline_, std::cerr, "driftd: "),
       producer_(config.kafka),
       connected_(wait_for_broker()),

@@ -48,7 +48,11 @@ class Daemon final : private PartitionListener, private PipelineSink {
   // kafka.connect_timeout for a broker (std::runtime_error if none answers;
   // the wait ends early when `stop` is set, and run() then returns at once),
   // then joins the consumer group. `stop` is also what run() watches.
-  Daemon(const Config& config, Metrics& metrics, StatusBoard& status, const std::atomic<bool>& stop);
+  // `calibrate`: `run` calibrates each model at its first evaluation, unless
+  // its partition's snapshot brought the thresholds; the demo, which prints
+  // them at start, calibrates at once.
+  Daemon(const Config& config, Metrics& metrics, StatusBoard& status, const std::atomic<bool>& stop,
+         Pipeline::Calibrate calibrate = Pipeline::Calibrate::at_start);
 
   // Called with every evaluation, after its output was queued (the demo prints them).
   void set_observer(std::function<void(const EvaluationReport&)> observer) { observer_ = std::move(observer); }

@@ -22,12 +22,14 @@ TestResult timed(Detector& detector, const Sample& current, EvaluationReport& re
 }  // namespace
 
 ModelMonitor::ModelMonitor(const ModelSchema& schema, const ModelConfig& model, const Defaults& defaults,
-                           std::optional<ReferenceData> reference, std::optional<Calibration> calibrated)
+                           std::optional<ReferenceData> reference, std::optional<Calibration> calibrated,
+                           bool defer_calibration)
     : schema_(schema),
       model_(model),
       defaults_(defaults),
       policy_(defaults.policy()),
       calibration_(std::move(calibrated)),
+      defer_calibration_(defer_calibration),
       alerts_(model.id, model.alerting, model.retrain, reference ? reference->rows : 0) {
   TestParams params = test_params(defaults, seeds::kEngine);
   params.p_value = model.alerting.mode != AlertMode::statistics_only;
@@ -77,7 +79,7 @@ void ModelMonitor::start_windows(const ReferenceData& reference) {
     if (calibration_) alerts_.set_calibration(*calibration_);
     return;
   }
-  if (model_.window.by_time()) {
+  if (model_.window.by_time() || defer_calibration_) {
     calibration_source_ = reference;
   } else {
     calibrate_for(reference, model_.window.size, model_.window.step);
@@ -274,8 +276,12 @@ EvaluationReport ModelMonitor::evaluate() {
     // A time window is calibrated for as many events as its first full
     // window holds (the event rate is assumed to stay about the same);
     // the partial windows before it decide nothing.
+    if (!calibration_ && calibration_source_ && !model_.window.by_time()) {
+      calibrate_for(*calibration_source_, model_.window.size, model_.window.step);
+      calibration_source_.reset();
+    }
     const bool full = first_event_ts_ && *first_event_ts_ <= report.window.start_ts + 1;
-    if (!calibration_ && full) {
+    if (!calibration_ && full && model_.window.by_time()) {
       const std::size_t events = std::max<std::size_t>(window_->size(), 2);
       const double steps = double(model_.window.duration.count()) / double(model_.window.step_duration.count());
       calibrate_for(*calibration_source_, events, std::max<std::size_t>(1, std::size_t(std::llround(double(events) / steps))));

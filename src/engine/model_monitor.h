@@ -31,8 +31,12 @@ class ModelMonitor {
   // here (a time window's at its first evaluation, when its events per
   // window are known), unless `calibrated` already holds them for this
   // same reference and configuration.
+  // With `defer_calibration`, a count window too is calibrated only at its
+  // first evaluation (`run`: a model restored from a snapshot brings its
+  // thresholds, and one whose partition another instance owns needs none).
   ModelMonitor(const ModelSchema& schema, const ModelConfig& model, const Defaults& defaults,
-               std::optional<ReferenceData> reference, std::optional<Calibration> calibrated = std::nullopt);
+               std::optional<ReferenceData> reference, std::optional<Calibration> calibrated = std::nullopt,
+               bool defer_calibration = false);
   // The window and the detectors view the reference profile it holds: a
   // copy or a move would leave them reading the old one. Held by pointer.
   ModelMonitor(const ModelMonitor&) = delete;
@@ -84,7 +88,9 @@ class ModelMonitor {
   // they grow with the category dictionary, and are told again then.
   std::vector<std::span<const std::uint64_t>> categorical_told_;
   std::optional<Calibration> calibration_;
-  // A time window's reference values, until its first evaluation calibrates on them.
+  bool defer_calibration_;
+  // The reference values, until the first evaluation calibrates on them (a
+  // time window's, or any window's with defer_calibration).
   std::optional<ReferenceData> calibration_source_;
   std::optional<std::int64_t> first_event_ts_;    // the earliest event in a window so far
   AlertPolicy alerts_;

@@ -4,8 +4,8 @@
 
 namespace driftd {
 
-Pipeline::Pipeline(const Config& config)
-    : config_(config), schemas_(model_schemas(config)), decoder_(config.input, schemas_) {
+Pipeline::Pipeline(const Config& config, Calibrate calibrate)
+    : config_(config), calibrate_(calibrate), schemas_(model_schemas(config)), decoder_(config.input, schemas_) {
   for (std::size_t m = 0; m < config.models.size(); ++m) {
     const ModelConfig& model = config.models[m];
     std::optional<ReferenceData> reference;
@@ -14,7 +14,8 @@ Pipeline::Pipeline(const Config& config)
     }
     fingerprints_.push_back(model_fingerprint(model, reference));
     references_.push_back(std::move(reference));
-    monitors_.push_back(std::make_unique<ModelMonitor>(schemas_[m], model, config.defaults, references_[m]));
+    monitors_.push_back(std::make_unique<ModelMonitor>(schemas_[m], model, config.defaults, references_[m],
+                                                       std::nullopt, calibrate_ == Calibrate::when_needed));
   }
   counters_.consumed.assign(config.models.size(), 0);
   counters_.late.assign(config.models.size(), 0);
@@ -59,7 +60,8 @@ void Pipeline::reset_model(std::size_t model) {
   std::optional<Calibration> calibrated;
   if (references_[model]) calibrated = monitors_[model]->calibration();
   monitors_[model] = std::make_unique<ModelMonitor>(schemas_[model], config_.models[model], config_.defaults,
-                                                    references_[model], std::move(calibrated));
+                                                    references_[model], std::move(calibrated),
+                                                    calibrate_ == Calibrate::when_needed);
 }
 
 ModelSnapshot Pipeline::snapshot(std::size_t model) const {

@@ -39,9 +39,13 @@ struct PipelineCounters {
 
 class Pipeline {
  public:
+  // When calibrated models calibrate: all at once here, or each at its
+  // first evaluation (`run`: restored models bring their thresholds).
+  enum class Calibrate { at_start, when_needed };
+
   // Reads each model's reference file. Throws InputError for a bad one.
   // `config` must outlive the pipeline (the monitors keep references into it).
-  explicit Pipeline(const Config& config);
+  explicit Pipeline(const Config& config, Calibrate calibrate = Calibrate::at_start);
 
   // How a message is processed. `replay` rebuilds state from messages whose
   // effect is already out (re-read after a restart or a partition move): it
@@ -83,6 +87,7 @@ class Pipeline {
 
  private:
   const Config& config_;
+  Calibrate calibrate_;
   std::vector<ModelSchema> schemas_;
   std::vector<std::optional<ReferenceData>> references_;  // from files; kept for reset_model()
   std::vector<std::uint64_t> fingerprints_;               // per model (state/model_fingerprint.h)

@@ -280,3 +280,24 @@ TEST_CASE("restore: a stream reference's calibration comes back from the snapsho
   misfit.calibration->features[0][0].test = "psi";
   CHECK_FALSE(after.restore(0, misfit, why));
 }
+
+TEST_CASE("restore: run calibrates a model at its first evaluation, to the same thresholds as at start", "[restore]") {
+  TempDir dir;
+  dir.write("joint.csv", joint_reference());
+  const driftd::Config config = driftd::load_config(dir.write("driftd.yaml", kConfig));
+  const std::size_t joint = 2;
+  Pipeline at_start(config);
+  Pipeline when_needed(config, Pipeline::Calibrate::when_needed);
+  REQUIRE(at_start.monitor(joint).calibration().has_value());
+  CHECK_FALSE(when_needed.monitor(joint).calibration().has_value());
+  const std::vector<std::string> messages = stream(800);  // joint's window of 100 is full after ~500
+  Transcript a, b;
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    at_start.process(at(messages, i), 0, a);
+    when_needed.process(at(messages, i), 0, b);
+  }
+  REQUIRE(when_needed.monitor(joint).calibration().has_value());
+  CHECK(when_needed.monitor(joint).calibration()->multivariate[0].threshold ==
+        at_start.monitor(joint).calibration()->multivariate[0].threshold);
+  CHECK(a.lines == b.lines);
+}
