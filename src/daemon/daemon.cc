@@ -180,27 +180,14 @@ void Daemon::checkpoint(std::chrono::milliseconds wait, Commit commit) {
     state_.written(snapshots, partitions_);
     ++transactions_;
   } else {
-    switch (outputs_.flush(wait)) {
-      case OutputSink::Flush::delivered:
-        break;
-      case OutputSink::Flush::pending:
-        // The brokers are slow or away: commit at a later checkpoint.
-        std::cerr << "driftd: " << producer_.last_error() << "; offsets not committed yet\n";
-        return;
-      case OutputSink::Flush::failed:
-        metrics_.add_delivery_errors(1);
-        throw std::runtime_error("alerts could not be delivered (" + producer_.last_error() +
-                                 "); stopping without committing their events, which a restart reads again");
-    }
-    // Only now: a snapshot delivered with outputs still on their way would,
-    // after a crash, let a restart skip the events that caused them.
+    // Outputs first, then the snapshots: a snapshot delivered with outputs
+    // still on their way would, after a crash, let a restart skip the
+    // events that caused them. Each flush also reports an alert that failed
+    // since the previous one.
+    if (!delivered(outputs_.flush(wait), "offsets not committed yet")) return;
     const std::vector<PartitionOffset> snapshots = state_.write(pipeline_, partitions_, producer_);
     if (!snapshots.empty()) {
-      if (producer_.flush(wait) != OutputProducer::Flush::delivered) {
-        std::cerr << "driftd: state snapshots not delivered yet (" << producer_.last_error()
-                  << "); offsets not committed yet\n";
-        return;
-      }
+      if (!delivered(producer_.flush(wait), "state snapshots not delivered yet; offsets not committed yet")) return;
       state_.written(snapshots, partitions_);
     }
     if (offsets.empty()) return;
@@ -216,6 +203,22 @@ void Daemon::checkpoint(std::chrono::milliseconds wait, Commit commit) {
     }
   }
   on_committed(offsets);
+}
+
+bool Daemon::delivered(OutputSink::Flush flush, const char* otherwise) {
+  switch (flush) {
+    case OutputSink::Flush::delivered:
+      return true;
+    case OutputSink::Flush::pending:
+      // The brokers are slow or away: commit at a later checkpoint.
+      std::cerr << "driftd: " << producer_.last_error() << "; " << otherwise << "\n";
+      return false;
+    case OutputSink::Flush::failed:
+      break;
+  }
+  metrics_.add_delivery_errors(1);
+  throw std::runtime_error("alerts could not be delivered (" + producer_.last_error() +
+                           "); stopping without committing their events, which a restart reads again");
 }
 
 void Daemon::on_committed(const std::vector<PartitionOffset>& offsets) { partitions_.committed(offsets); }

@@ -78,6 +78,9 @@ class Daemon final : private PartitionListener, private PipelineSink {
   // else they are sent and on_committed() hears when they are taken.
   enum class Commit { sync, async };
   void checkpoint(std::chrono::milliseconds wait, Commit commit);
+  // A flush's answer: true when delivered; false (logged with `otherwise`)
+  // when pending; throws when an alert or trigger could not be delivered.
+  bool delivered(OutputSink::Flush flush, const char* otherwise);
   bool shut_down();
   void refresh_status();
   StatusFacts status_facts(const std::vector<PartitionLag>& lags, bool ready) const;
