@@ -177,7 +177,7 @@ void Daemon::checkpoint(std::chrono::milliseconds wait, Commit commit) {
       std::cerr << "driftd: " << producer_.last_error() << "; committing at a later checkpoint\n";
       return;
     }
-    state_.written(snapshots, partitions_);
+    partitions_.snapshots_written(snapshots);
     ++transactions_;
   } else {
     // Outputs first, then the snapshots: a snapshot delivered with outputs
@@ -188,7 +188,7 @@ void Daemon::checkpoint(std::chrono::milliseconds wait, Commit commit) {
     const std::vector<PartitionOffset> snapshots = state_.write(pipeline_, partitions_, producer_);
     if (!snapshots.empty()) {
       if (!delivered(producer_.flush(wait), "state snapshots not delivered yet; offsets not committed yet")) return;
-      state_.written(snapshots, partitions_);
+      partitions_.snapshots_written(snapshots);
     }
     if (offsets.empty()) return;
     if (commit == Commit::async) {
@@ -262,9 +262,7 @@ void Daemon::refresh_status() {
   const std::uint64_t read = counters.messages + counters.replayed;
   broker_ok_ = read > read_at_last_status_ || producer_.reachable(std::chrono::milliseconds(500));
   read_at_last_status_ = read;
-  metrics_feed_.update(pipeline_, kafka_outputs_.counters());
-  metrics_.add_snapshots_failed(producer_.snapshots_failed() - snapshots_failed_);
-  snapshots_failed_ = producer_.snapshots_failed();
+  metrics_feed_.update(pipeline_, kafka_outputs_.counters(), producer_.snapshots_failed());
 
   const std::vector<PartitionLag> lags = consumer_.lag(partitions_.positions());
   std::int64_t total_lag = 0;

@@ -103,7 +103,6 @@ class Daemon final : private PartitionListener, private PipelineSink {
 
   PartitionTracker partitions_;
   StateKeeper state_;
-  std::uint64_t snapshots_failed_ = 0;         // producer_.snapshots_failed() at the last status
   bool ledger_stale_ = true;                   // partitions moved in: read the output topics again
   OutputLedger ledger_;
   OutputFanOut outputs_;                       // where alerts, triggers and dead letters go

@@ -10,7 +10,8 @@ MetricsFeed::MetricsFeed(Metrics& metrics, std::size_t models)
   pipeline_.late.assign(models, 0);
 }
 
-void MetricsFeed::update(const Pipeline& pipeline, const KafkaOutputSink::Counters& outputs) {
+void MetricsFeed::update(const Pipeline& pipeline, const KafkaOutputSink::Counters& outputs,
+                         std::uint64_t snapshots_failed) {
   const PipelineCounters& counters = pipeline.counters();
   for (std::size_t r = 1; r < kInvalidReasons; ++r) {
     metrics_.add_invalid(InvalidReason(r), counters.invalid[r] - pipeline_.invalid[r]);
@@ -42,6 +43,8 @@ void MetricsFeed::update(const Pipeline& pipeline, const KafkaOutputSink::Counte
   metrics_.add_dead_letters_truncated(outputs.dead_letters_truncated - outputs_.dead_letters_truncated);
   metrics_.add_dead_letters_failed(outputs.dead_letters_failed - outputs_.dead_letters_failed);
   outputs_ = outputs;
+  metrics_.add_snapshots_failed(snapshots_failed - snapshots_failed_);
+  snapshots_failed_ = snapshots_failed;
 }
 
 }  // namespace driftd

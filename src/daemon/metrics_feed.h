@@ -18,7 +18,8 @@ class MetricsFeed {
  public:
   MetricsFeed(Metrics& metrics, std::size_t models);
 
-  void update(const Pipeline& pipeline, const KafkaOutputSink::Counters& outputs);
+  // `snapshots_failed`: state snapshots the producer could not write, so far.
+  void update(const Pipeline& pipeline, const KafkaOutputSink::Counters& outputs, std::uint64_t snapshots_failed);
   // Model `model`'s monitor was made anew: its own counts start over.
   void monitor_reset(std::size_t model) {
     overflowed_[model] = 0;
@@ -31,6 +32,7 @@ class MetricsFeed {
   std::vector<std::uint64_t> overflowed_;  // per model, likewise
   std::vector<bool> calibrated_;           // per model: its monitor's calibration is in the metrics
   KafkaOutputSink::Counters outputs_;    // likewise
+  std::uint64_t snapshots_failed_ = 0;   // likewise
 };
 
 }  // namespace driftd

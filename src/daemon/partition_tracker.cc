@@ -35,9 +35,11 @@ void PartitionTracker::restored(const PartitionId& id, std::int64_t read_from, s
   p.restored = std::move(how);
 }
 
-void PartitionTracker::snapshot_written(const PartitionId& id, std::int64_t offset) {
-  const auto it = positions_.find(id);
-  if (it != positions_.end()) it->second.snapshot_at = std::max(it->second.snapshot_at, offset);
+void PartitionTracker::snapshots_written(const std::vector<PartitionOffset>& snapshots) {
+  for (const PartitionOffset& s : snapshots) {
+    const auto it = positions_.find(s.id);
+    if (it != positions_.end()) it->second.snapshot_at = std::max(it->second.snapshot_at, s.offset);
+  }
 }
 
 std::vector<std::size_t> PartitionTracker::models_of(const PartitionId& id) const {

@@ -59,8 +59,8 @@ class PartitionTracker {
   // `snapshot_offset` that says to read from `read_from` (-1, -1: from its
   // start), and `how` ("snapshot", or why not).
   void restored(const PartitionId& id, std::int64_t read_from, std::int64_t snapshot_offset, std::string how);
-  // A snapshot of `id` taken at `offset` was delivered.
-  void snapshot_written(const PartitionId& id, std::int64_t offset);
+  // Snapshots of these partitions, taken at these offsets, were delivered.
+  void snapshots_written(const std::vector<PartitionOffset>& snapshots);
   void adopt(std::size_t model, const PartitionId& id) { model_partition_[model] = id; }
   // The models whose events come from partition `id`.
   std::vector<std::size_t> models_of(const PartitionId& id) const;

@@ -151,8 +151,4 @@ std::vector<PartitionOffset> StateKeeper::write(const Pipeline& pipeline, const 
   return queued;
 }
 
-void StateKeeper::written(const std::vector<PartitionOffset>& snapshots, PartitionTracker& tracker) {
-  for (const PartitionOffset& s : snapshots) tracker.snapshot_written(s.id, s.offset);
-}
-
 }  // namespace driftd

@@ -37,12 +37,10 @@ class StateKeeper {
 
   // Queues a snapshot of every owned partition that moved on since its last
   // one (and is not refilling its windows). Returns the partitions and the
-  // offsets they were taken at, for written() once they are delivered.
+  // offsets they were taken at, for PartitionTracker::snapshots_written()
+  // once they are delivered.
   std::vector<PartitionOffset> write(const Pipeline& pipeline, const PartitionTracker& tracker,
                                      OutputProducer& producer);
-  void written(const std::vector<PartitionOffset>& snapshots, PartitionTracker& tracker);
-
-  const std::string& topic() const { return topic_; }
 
  private:
   const Config& config_;

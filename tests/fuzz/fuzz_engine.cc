@@ -15,25 +15,18 @@
 // causing more evaluations than its window has boundaries to close
 // (duration / step + 1, or 1); a window holding more than it may.
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <limits>
 #include <string>
-#include <unistd.h>
 
 #include "driftd/config.h"
 #include "driftd/event.h"
 #include "engine/pipeline.h"
+#include "pipeline_fixture.h"
 
 namespace {
 
-namespace fs = std::filesystem;
-
-void require(bool condition) {
-  if (!condition) std::abort();
-}
+using driftd::fuzzing::require;
 
 constexpr std::size_t kTimed = 0;  // model indexes in the configuration below
 constexpr std::size_t kCounted = 1;
@@ -62,23 +55,9 @@ const char* kConfig = R"(models:
 )";
 
 const driftd::Config& config() {
-  static const driftd::Config& loaded = *new driftd::Config([] {
-    const fs::path dir = fs::temp_directory_path() / ("driftd_fuzz_engine_" + std::to_string(::getpid()));
-    fs::create_directories(dir);
-    const fs::path path = dir / "driftd.yaml";
-    std::FILE* file = std::fopen(path.c_str(), "wb");
-    require(file != nullptr && std::fputs(kConfig, file) >= 0 && std::fclose(file) == 0);
-    driftd::Config c = driftd::load_config(path.string());
-    fs::remove_all(dir);
-    return c;
-  }());
+  static const driftd::Config& loaded = driftd::fuzzing::load_once(kConfig, "engine");
   return loaded;
 }
-
-struct Counter final : driftd::PipelineSink {
-  void on_evaluation(const driftd::EvaluationReport&) override { ++evaluations; }
-  std::uint64_t evaluations = 0;
-};
 
 std::int64_t read_i64(const std::uint8_t* bytes) {
   std::uint64_t value = 0;
@@ -111,7 +90,7 @@ std::int64_t event_time(std::uint8_t how, std::int64_t raw, std::int64_t previou
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   constexpr std::size_t kRecord = 12;
   driftd::Pipeline pipeline(config());
-  Counter sink;
+  driftd::fuzzing::EvaluationCounter sink;
   std::int64_t previous = 1'763'800'000'000;
   std::uint64_t invalid = 0;
   for (std::size_t at = 0; at + kRecord <= size; at += kRecord) {

@@ -13,23 +13,16 @@
 // one event causing more evaluations than its window has boundaries.
 #include <bit>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <string>
-#include <unistd.h>
 
 #include "driftd/config.h"
 #include "engine/pipeline.h"
+#include "pipeline_fixture.h"
 
 namespace {
 
-namespace fs = std::filesystem;
-
-void require(bool condition) {
-  if (!condition) std::abort();
-}
+using driftd::fuzzing::require;
 
 constexpr std::size_t kTimed = 0;
 constexpr std::size_t kMaxEvents = 300;
@@ -54,16 +47,7 @@ const char* kConfig = R"(models:
 )";
 
 const driftd::Config& config() {
-  static const driftd::Config& loaded = *new driftd::Config([] {
-    const fs::path dir = fs::temp_directory_path() / ("driftd_fuzz_restore_" + std::to_string(::getpid()));
-    fs::create_directories(dir);
-    const fs::path path = dir / "driftd.yaml";
-    std::FILE* file = std::fopen(path.c_str(), "wb");
-    require(file != nullptr && std::fputs(kConfig, file) >= 0 && std::fclose(file) == 0);
-    driftd::Config c = driftd::load_config(path.string());
-    fs::remove_all(dir);
-    return c;
-  }());
+  static const driftd::Config& loaded = driftd::fuzzing::load_once(kConfig, "restore");
   return loaded;
 }
 
@@ -151,10 +135,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // full window, a fraction of a second per input: not what this target is for.
   if (!pipeline.restore(model, shaped(in, pipeline, model), why) && model == kTimed) return 0;
 
-  struct Counter final : driftd::PipelineSink {
-    void on_evaluation(const driftd::EvaluationReport&) override { ++evaluations; }
-    std::uint64_t evaluations = 0;
-  } sink;
+  driftd::fuzzing::EvaluationCounter sink;
   const std::size_t refills = in.u8();
   for (std::size_t i = 0; in.left >= 3; ++i) {
     const std::int64_t ts = 1'763'800'000'000 + std::int64_t(in.u8()) * 60'000 * (i % 7 == 0 ? -1 : 1) +
