@@ -218,7 +218,12 @@ std::uint64_t mmd_kernel_bytes(std::size_t max_points);
 // the feature's type, a feature named twice, a multivariate test over
 // features that are not declared numeric, a malformed http.listen, or a
 // reference path that is not a readable, non-empty regular file.
-Config load_config(const std::string& path);
+//
+// `score` compares two files it is given on its command line, so for it a
+// model's `reference` and `window` may be left out, and a reference path
+// that is given is not opened.
+enum class ConfigUse { stream, score };
+Config load_config(const std::string& path, ConfigUse use = ConfigUse::stream);
 
 // Parses "500ms", "10s", "5m", "1h", "2d" (a bare number means seconds).
 std::optional<Millis> parse_duration(std::string_view text);

@@ -29,7 +29,7 @@ int score_command(const std::vector<std::string>& args) {
   if (format != "json" && format != "table") throw UsageError("--format must be json or table, not '" + format + "'");
 
   std::optional<Config> config;
-  if (!config_path.empty()) config = load_config(config_path);
+  if (!config_path.empty()) config = load_config(config_path, ConfigUse::score);
   const std::string model_filter = config ? config->models.front().id : std::string();
   const Table reference = read_table(reference_path, model_filter);
   const Table current = read_table(current_path, model_filter);

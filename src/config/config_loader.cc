@@ -412,24 +412,30 @@ WindowConfig load_window(const Field& f) {
   return w;
 }
 
-ModelConfig load_model(const Field& f, const std::string& config_dir) {
+ModelConfig load_model(const Field& f, const std::string& config_dir, ConfigUse use) {
   f.expect_keys(config_keys::kModel);
   ModelConfig model;
   model.id = f.required("id").text();
   if (model.id.empty()) f.required("id").fail("expected a non-empty model id");
 
-  const auto reference = f.required("reference");
-  reference.expect_keys(config_keys::kReference);
-  if (auto path = reference.child("path")) {
-    if (reference.child("from_stream")) path->fail("a reference has either path or from_stream, not both");
-    const std::filesystem::path p = path->text();
-    model.reference.path = p.is_absolute() ? p.string() : (std::filesystem::path(config_dir) / p).lexically_normal().string();
-    if (const std::string problem = reference_file_problem(model.reference.path); !problem.empty()) path->fail(problem);
-  } else {
-    model.reference.from_stream = reference.required("from_stream").count(
-        2, limits::kMaxWindowEvents, "a reference from the stream holds its events in memory, a value per column each");
+  const bool for_score = use == ConfigUse::score;
+  if (!for_score || f.child("reference")) {
+    const auto reference = f.required("reference");
+    reference.expect_keys(config_keys::kReference);
+    if (auto path = reference.child("path")) {
+      if (reference.child("from_stream")) path->fail("a reference has either path or from_stream, not both");
+      const std::filesystem::path p = path->text();
+      model.reference.path =
+          p.is_absolute() ? p.string() : (std::filesystem::path(config_dir) / p).lexically_normal().string();
+      if (const std::string problem = reference_file_problem(model.reference.path); !problem.empty() && !for_score) {
+        path->fail(problem);
+      }
+    } else {
+      model.reference.from_stream = reference.required("from_stream").count(
+          2, limits::kMaxWindowEvents, "a reference from the stream holds its events in memory, a value per column each");
+    }
   }
-  model.window = load_window(f.required("window"));
+  if (!for_score || f.child("window")) model.window = load_window(f.required("window"));
 
   const auto features = f.required("features");
   FeatureTypes types;
@@ -489,7 +495,7 @@ ModelConfig load_model(const Field& f, const std::string& config_dir) {
 
 }  // namespace
 
-Config load_config(const std::string& path) {
+Config load_config(const std::string& path, ConfigUse use) {
   // Read within bounds first: YAML::LoadFile would read a directory as an
   // I/O failure (exit 3), wait for ever on a FIFO and never end on /dev/zero.
   const std::vector<char> bytes = read_file(
@@ -553,7 +559,7 @@ Config load_config(const std::string& path) {
   std::size_t features = 0;
   std::uint64_t held = 0;
   for (const auto& item : models.items(limits::kMaxModels, "models in one configuration")) {
-    auto model = load_model(item, dir);
+    auto model = load_model(item, dir, use);
     model.settings = item.dump() + shared_settings;
     if (!ids.insert(model.id).second) item.required("id").fail("model '" + model.id + "' is configured twice");
     features += model.features.size() + (model.prediction ? 1 : 0);

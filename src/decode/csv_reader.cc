@@ -6,8 +6,9 @@
 //   anywhere else in an unquoted field is data;
 // - blank lines (no characters at all) are skipped wherever they are, before
 //   the header, between rows and at the end;
-// - an unquoted empty cell is missing; a quoted empty cell ("") is text with
-//   an empty value;
+// - an empty cell is missing, quoted ("") or not: Python's csv module and
+//   pandas write "" for a missing value in a one-column file, and pandas
+//   reads it back as missing;
 // - nothing is trimmed, and a quote inside an unquoted field is data.
 #include <algorithm>
 #include <bit>
@@ -239,7 +240,7 @@ class CsvParser {
     if (p_ != end_ && *p_ != ',' && *p_ != '\n') {
       throw InputError(table_.path, line_, column_label(index), "characters after a closing quote");
     }
-    return {text, CellKind::text, end_field()};
+    return {text, text.empty() ? CellKind::missing : CellKind::text, end_field()};
   }
 
   // Steps over the ',' or line end at p_ (a CR before it is already

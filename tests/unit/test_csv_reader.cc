@@ -86,12 +86,12 @@ TEST_CASE("csv_reader: quoted fields hold commas, quotes and line ends", "[csv_r
   CHECK(table.rewritten.size() == 3);
 }
 
-TEST_CASE("csv_reader: an unquoted empty cell is missing, a quoted empty cell is empty text", "[csv_reader]") {
+TEST_CASE("csv_reader: an empty cell is missing, quoted or not, as pandas reads it", "[csv_reader]") {
   TempDir dir;
   const Table table = read_csv(dir.write("a.csv", "a,b,c\n,\"\",x\n1,,\n"));
   REQUIRE(table.rows() == 2);
   CHECK(table.columns[0].kinds == std::vector<CellKind>{CellKind::missing, CellKind::text});
-  CHECK(table.columns[1].kinds == std::vector<CellKind>{CellKind::text, CellKind::missing});
+  CHECK(table.columns[1].kinds == std::vector<CellKind>{CellKind::missing, CellKind::missing});
   CHECK(table.columns[2].kinds == std::vector<CellKind>{CellKind::text, CellKind::missing});
   CHECK(table.columns[0].cells[0].empty());
   CHECK(table.columns[1].cells[0].empty());
