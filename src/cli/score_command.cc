@@ -6,6 +6,7 @@
 #include "driftd/config.h"
 #include "driftd/error.h"
 #include "score/report.h"
+#include "score/score_input.h"
 #include "score/scorer.h"
 
 namespace driftd {
@@ -31,11 +32,10 @@ int score_command(const std::vector<std::string>& args) {
   std::optional<Config> config;
   if (!config_path.empty()) config = load_config(config_path, ConfigUse::score);
   const std::string model_filter = config ? config->models.front().id : std::string();
-  const Table reference = read_table(reference_path, model_filter);
-  const Table current = read_table(current_path, model_filter);
-
-  TableNumbers reference_numbers(reference);
-  TableNumbers current_numbers(current);
+  const ScoreInputs inputs = read_score_inputs(reference_path, current_path, model_filter,
+                                               config ? columns_used(config->models.front()) : std::vector<std::string>{});
+  TableNumbers& reference_numbers = inputs.reference->numbers;
+  TableNumbers& current_numbers = inputs.current->numbers;
   const ModelConfig model = config ? config->models.front() : default_plan(reference_numbers, current_numbers);
   const Defaults defaults = config ? config->defaults : Defaults{};
   const Score score = score_tables(reference_numbers, current_numbers, model, defaults);

@@ -5,6 +5,7 @@
 
 #include "decode/input_file.h"
 #include "driftd/error.h"
+#include "util/huge_pages.h"
 
 namespace driftd {
 namespace {
@@ -57,7 +58,9 @@ std::vector<char> read_file(const std::string& path, const ReadBounds& bounds) {
   // A regular file's size is known: one byte more, so that the read which
   // finds the end does not have to grow the buffer. Pipes and devices grow
   // it by doubling, up to the bound.
-  std::vector<char> bytes(file.regular() ? std::size_t(file.size()) + 1 : kChunkBytes);
+  std::vector<char> bytes;
+  reserve_in_huge_pages(bytes, file.regular() ? std::size_t(file.size()) + 1 : kChunkBytes);
+  bytes.resize(bytes.capacity());
   LineBound lines(path, bounds.max_line_bytes);
   std::size_t used = 0;
   for (;;) {

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "driftd/error.h"
+#include "util/huge_pages.h"
 #include "sort_values.h"
 
 namespace driftd {
@@ -27,6 +28,7 @@ TableNumbers::Parsed& TableNumbers::parsed(const Column& column) {
   auto& slot = parsed_[std::size_t(&column - table_.columns.data())];
   if (slot) return *slot;
   Parsed& out = slot.emplace();
+  reserve_in_huge_pages(out.values, column.cells.size());
   out.values.assign(column.cells.size(), std::numeric_limits<double>::quiet_NaN());
   for (std::size_t row = 0; row < column.cells.size(); ++row) {
     if (column.kinds[row] == CellKind::missing) {
@@ -54,16 +56,25 @@ const std::vector<double>& TableNumbers::values(const Column& column) {
 
 std::uint64_t TableNumbers::missing(const Column& column) { return parsed(column).missing; }
 
-NumericValues numeric_values(TableNumbers& numbers, const Column& column) {
-  NumericValues out;
-  const std::vector<double>& values = numbers.values(column);
-  out.missing = numbers.missing(column);
-  out.sorted.reserve(values.size() - out.missing);
-  for (const double value : values) {
-    if (!std::isnan(value)) out.sorted.push_back(value);
+const std::vector<double>& TableNumbers::sorted(const Column& column) {
+  const std::vector<double>& all = values(column);
+  Parsed& p = parsed(column);
+  if (p.sorted) return *p.sorted;
+  std::vector<double>& out = p.sorted.emplace();
+  reserve_in_huge_pages(out, all.size() - p.missing);
+  for (const double value : all) {
+    if (!std::isnan(value)) out.push_back(value);
   }
-  sort_values(out.sorted);
+  sort_values(out);
   return out;
+}
+
+void TableNumbers::prepare(const Column& column) {
+  if (all_numbers(column)) sorted(column);
+}
+
+NumericValues numeric_values(TableNumbers& numbers, const Column& column) {
+  return {.sorted = numbers.sorted(column), .missing = numbers.missing(column)};
 }
 
 CategoryCounts category_counts(const Column& reference, const Column& current) {
@@ -89,12 +100,11 @@ CategoryCounts category_counts(const Column& reference, const Column& current) {
   return out;
 }
 
-namespace {
-
 // Indices of the rows with a value in every column.
 std::vector<std::size_t> complete_rows(const std::vector<const std::vector<double>*>& columns) {
   std::vector<std::size_t> rows;
   const std::size_t count = columns.empty() ? 0 : columns.front()->size();
+  reserve_in_huge_pages(rows, count);
   for (std::size_t row = 0; row < count; ++row) {
     bool complete = true;
     for (const auto* column : columns) complete = complete && !std::isnan((*column)[row]);
@@ -103,11 +113,13 @@ std::vector<std::size_t> complete_rows(const std::vector<const std::vector<doubl
   return rows;
 }
 
-}  // namespace
-
 void standardisation(const std::vector<const std::vector<double>*>& columns, std::vector<double>& mean,
                      std::vector<double>& deviation) {
-  const auto rows = complete_rows(columns);
+  standardisation(columns, complete_rows(columns), mean, deviation);
+}
+
+void standardisation(const std::vector<const std::vector<double>*>& columns, const std::vector<std::size_t>& rows,
+                     std::vector<double>& mean, std::vector<double>& deviation) {
   mean.assign(columns.size(), 0.0);
   deviation.assign(columns.size(), 1.0);
   if (rows.empty()) return;
@@ -128,7 +140,13 @@ void standardisation(const std::vector<const std::vector<double>*>& columns, std
 std::vector<double> standardised_points(const std::vector<const std::vector<double>*>& columns,
                                         const std::vector<double>& mean, const std::vector<double>& deviation,
                                         std::size_t max_points, std::uint64_t seed) {
-  std::vector<std::size_t> rows = complete_rows(columns);
+  return standardised_points(columns, complete_rows(columns), mean, deviation, max_points, seed);
+}
+
+std::vector<double> standardised_points(const std::vector<const std::vector<double>*>& columns,
+                                        std::vector<std::size_t> rows, const std::vector<double>& mean,
+                                        const std::vector<double>& deviation, std::size_t max_points,
+                                        std::uint64_t seed) {
   if (rows.size() > max_points) {
     std::mt19937_64 random(seed);
     // Partial Fisher–Yates: the first max_points entries become a uniform choice.
@@ -156,12 +174,13 @@ PointValues point_values(TableNumbers& reference, const std::vector<const Column
   PointValues out;
   out.dims = reference_columns.size();
   if (out.dims == 0) return out;
-  out.incomplete = (reference.table().rows() - complete_rows(ref).size()) +
-                   (current.table().rows() - complete_rows(cur).size());
+  std::vector<std::size_t> ref_rows = complete_rows(ref);
+  std::vector<std::size_t> cur_rows = complete_rows(cur);
+  out.incomplete = (reference.table().rows() - ref_rows.size()) + (current.table().rows() - cur_rows.size());
   std::vector<double> mean, deviation;
-  standardisation(ref, mean, deviation);
-  out.reference = standardised_points(ref, mean, deviation, max_points, seed);
-  out.current = standardised_points(cur, mean, deviation, max_points, seed + 1);
+  standardisation(ref, ref_rows, mean, deviation);
+  out.reference = standardised_points(ref, std::move(ref_rows), mean, deviation, max_points, seed);
+  out.current = standardised_points(cur, std::move(cur_rows), mean, deviation, max_points, seed + 1);
   return out;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -29,13 +30,21 @@ class TableNumbers {
   // The column's values by row, NaN for missing. Throws InputError naming the
   // file, the line and the column at the first cell that is not a finite number.
   const std::vector<double>& values(const Column& column);
+  // The column's values without the missing ones, ascending (values()'s
+  // errors); sorted once, on first use.
+  const std::vector<double>& sorted(const Column& column);
   std::uint64_t missing(const Column& column);
+  // Converts the column now and, when it is all numbers, sorts it: `score`
+  // prepares each file's columns on a thread of its own, after which the
+  // accessors above only read.
+  void prepare(const Column& column);
 
  private:
   struct Parsed {
     std::vector<double> values;
     std::uint64_t missing = 0;
     std::optional<std::size_t> bad_row;  // first non-missing cell that is not a finite number
+    std::optional<std::vector<double>> sorted;
   };
   Parsed& parsed(const Column& column);
 
@@ -44,7 +53,7 @@ class TableNumbers {
 };
 
 struct NumericValues {
-  std::vector<double> sorted;  // ascending, missing left out
+  std::span<const double> sorted;  // ascending, missing left out; owned by the TableNumbers
   std::uint64_t missing = 0;
 };
 
@@ -90,5 +99,15 @@ std::vector<double> standardised_points(const std::vector<const std::vector<doub
 // complete in all columns (a zero deviation counts as 1).
 void standardisation(const std::vector<const std::vector<double>*>& columns, std::vector<double>& mean,
                      std::vector<double>& deviation);
+
+// The same two, for callers that already know the complete rows (indices
+// ascending): on a file of millions of rows, finding them is most of the cost.
+std::vector<std::size_t> complete_rows(const std::vector<const std::vector<double>*>& columns);
+void standardisation(const std::vector<const std::vector<double>*>& columns, const std::vector<std::size_t>& rows,
+                     std::vector<double>& mean, std::vector<double>& deviation);
+std::vector<double> standardised_points(const std::vector<const std::vector<double>*>& columns,
+                                        std::vector<std::size_t> rows, const std::vector<double>& mean,
+                                        const std::vector<double>& deviation, std::size_t max_points,
+                                        std::uint64_t seed);
 
 }  // namespace driftd

@@ -1,9 +1,12 @@
 #include "scorer.h"
 
+#include <algorithm>
+
 #include "config/test_params.h"
 #include "detector_registry.h"
 #include "driftd/error.h"
 #include "samples/samples.h"
+#include "util/run_tasks.h"
 
 namespace driftd {
 namespace {
@@ -77,19 +80,38 @@ ModelConfig default_plan(TableNumbers& reference_numbers, TableNumbers& current_
   return model;
 }
 
+std::vector<std::string> columns_used(const ModelConfig& model) {
+  std::vector<std::string> names;
+  const auto add = [&](const std::string& name) {
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  };
+  for (const auto& feature : model.features) add(feature.name);
+  if (model.prediction) add(model.prediction->name);
+  for (const auto& multivariate : model.multivariate) {
+    for (const auto& name : multivariate.features) add(name);
+  }
+  return names;
+}
+
 Score score_tables(TableNumbers& reference, TableNumbers& current, const ModelConfig& model,
                    const Defaults& defaults) {
   const TestParams params = test_params(defaults, seeds::kScore);
   Score score{.reference_rows = reference.table().rows(), .current_rows = current.table().rows()};
-  for (const auto& feature : model.features) {
-    score.evaluation.features.push_back(evaluate_feature(reference, current, feature, params));
-  }
-  if (model.prediction) {
-    score.evaluation.features.push_back(evaluate_feature(reference, current, *model.prediction, params));
-  }
-  for (const auto& multivariate : model.multivariate) {
-    score.evaluation.multivariate.push_back(evaluate_multivariate(reference, current, multivariate, defaults));
-  }
+  std::vector<const FeatureConfig*> features;
+  for (const auto& feature : model.features) features.push_back(&feature);
+  if (model.prediction) features.push_back(&*model.prediction);
+  score.evaluation.features.resize(features.size());
+  score.evaluation.multivariate.resize(model.multivariate.size());
+  // The multivariate tests first: they are the longest, and start at once.
+  const std::size_t multivariate = model.multivariate.size();
+  run_tasks(multivariate + features.size(), [&](std::size_t task) {
+    if (task < multivariate) {
+      score.evaluation.multivariate[task] = evaluate_multivariate(reference, current, model.multivariate[task], defaults);
+    } else {
+      const std::size_t f = task - multivariate;
+      score.evaluation.features[f] = evaluate_feature(reference, current, *features[f], params);
+    }
+  });
   score.decision = decide(score.evaluation, defaults.policy());
   return score;
 }

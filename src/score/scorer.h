@@ -21,7 +21,12 @@ struct Score {
 // and PSI on categorical ones; one MMD over all numeric columns.
 ModelConfig default_plan(TableNumbers& reference, TableNumbers& current);
 
-// Runs the model's tests on the two tables. Throws InputError when a
+// The columns the model's tests read, each once.
+std::vector<std::string> columns_used(const ModelConfig& model);
+
+// Runs the model's tests on the two tables, on as many threads as the
+// machine has cores (the result does not depend on it). The columns must be
+// prepared (TableNumbers::prepare) before: the tests only read them. Throws InputError when a
 // configured column is absent from a file, or a numeric one holds a value
 // that is not a finite number.
 Score score_tables(TableNumbers& reference, TableNumbers& current, const ModelConfig& model,
