@@ -1,4 +1,4 @@
 #!/usr/bin/env bash
-# `driftd score` end to end against pandas + scipy on the same CSV files.
+# `driftd score` as a whole process against what a user runs instead.
 set -euo pipefail
-/usr/bin/python3 "$(dirname "$0")/score_pipeline.py" "$1"
+/usr/bin/python3 "$(dirname "$0")/score_whole_process.py" "$1"

@@ -25,21 +25,38 @@ std::optional<double> cell_number(std::string_view cell, CellKind kind) {
 }
 
 TableNumbers::Parsed& TableNumbers::parsed(const Column& column) {
-  auto& slot = parsed_[std::size_t(&column - table_.columns.data())];
-  if (slot) return *slot;
-  Parsed& out = slot.emplace();
-  reserve_in_huge_pages(out.values, column.cells.size());
-  out.values.assign(column.cells.size(), std::numeric_limits<double>::quiet_NaN());
-  for (std::size_t row = 0; row < column.cells.size(); ++row) {
-    if (column.kinds[row] == CellKind::missing) {
-      ++out.missing;
-      continue;
-    }
-    const auto value = cell_number(column.cells[row], column.kinds[row]);
-    if (value) out.values[row] = *value;
-    else if (!out.bad_row) out.bad_row = row;
+  const std::size_t index = std::size_t(&column - table_.columns.data());
+  if (!parsed_[index]) convert({index});
+  return *parsed_[index];
+}
+
+void TableNumbers::convert(const std::vector<std::size_t>& indices) {
+  std::vector<const Column*> columns;
+  std::vector<Parsed*> slots;
+  for (const std::size_t index : indices) {
+    if (parsed_[index]) continue;
+    const Column& column = table_.columns[index];
+    Parsed& out = parsed_[index].emplace();
+    reserve_in_huge_pages(out.values, column.cells.size());
+    out.values.assign(column.cells.size(), std::numeric_limits<double>::quiet_NaN());
+    columns.push_back(&column);
+    slots.push_back(&out);
   }
-  return out;
+  // Row by row: the cells of a row lie together in the file, so a wide
+  // file is read from memory once, not once per column.
+  for (std::size_t row = 0; row < table_.rows(); ++row) {
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      const Column& column = *columns[c];
+      Parsed& out = *slots[c];
+      if (column.kinds[row] == CellKind::missing) {
+        ++out.missing;
+        continue;
+      }
+      const auto value = cell_number(column.cells[row], column.kinds[row]);
+      if (value) out.values[row] = *value;
+      else if (!out.bad_row) out.bad_row = row;
+    }
+  }
 }
 
 bool TableNumbers::all_numbers(const Column& column) { return !parsed(column).bad_row.has_value(); }
@@ -69,8 +86,13 @@ const std::vector<double>& TableNumbers::sorted(const Column& column) {
   return out;
 }
 
-void TableNumbers::prepare(const Column& column) {
-  if (all_numbers(column)) sorted(column);
+void TableNumbers::prepare(const std::vector<const Column*>& columns) {
+  std::vector<std::size_t> indices;
+  for (const Column* column : columns) indices.push_back(std::size_t(column - table_.columns.data()));
+  convert(indices);
+  for (const Column* column : columns) {
+    if (all_numbers(*column)) sorted(*column);
+  }
 }
 
 NumericValues numeric_values(TableNumbers& numbers, const Column& column) {

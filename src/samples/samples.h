@@ -34,10 +34,10 @@ class TableNumbers {
   // errors); sorted once, on first use.
   const std::vector<double>& sorted(const Column& column);
   std::uint64_t missing(const Column& column);
-  // Converts the column now and, when it is all numbers, sorts it: `score`
+  // Converts the columns now and sorts those that are all numbers: `score`
   // prepares each file's columns on a thread of its own, after which the
   // accessors above only read.
-  void prepare(const Column& column);
+  void prepare(const std::vector<const Column*>& columns);
 
  private:
   struct Parsed {
@@ -47,6 +47,7 @@ class TableNumbers {
     std::optional<std::vector<double>> sorted;
   };
   Parsed& parsed(const Column& column);
+  void convert(const std::vector<std::size_t>& indices);  // the columns not converted yet
 
   const Table& table_;
   std::vector<std::optional<Parsed>> parsed_;  // by column index

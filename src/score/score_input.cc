@@ -8,13 +8,14 @@ namespace driftd {
 ScoreInput::ScoreInput(const std::string& path, std::string_view model_filter,
                        const std::vector<std::string>& columns)
     : table(read_table(path, model_filter)), numbers(table) {
+  std::vector<const Column*> prepared;
   if (columns.empty()) {
-    for (const Column& column : table.columns) numbers.prepare(column);
-    return;
+    for (const Column& column : table.columns) prepared.push_back(&column);
   }
   for (const std::string& name : columns) {
-    if (const Column* column = table.find(name)) numbers.prepare(*column);
+    if (const Column* column = table.find(name)) prepared.push_back(column);
   }
+  numbers.prepare(prepared);
 }
 
 ScoreInputs read_score_inputs(const std::string& reference_path, const std::string& current_path,
