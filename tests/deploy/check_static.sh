@@ -158,8 +158,8 @@ fi
 # --- Demo producer -------------------------------------------------------------
 step "sh -n deploy/demo/producer.sh" sh -n "$deploy/demo/producer.sh"
 if command -v shellcheck >/dev/null; then
-  step "shellcheck deploy/demo/producer.sh tests/deploy/check_static.sh" \
-    shellcheck "$deploy/demo/producer.sh" "$here/check_static.sh"
+  step "shellcheck deploy/demo/producer.sh deploy/ci/drift-gate.sh tests/deploy/check_static.sh" \
+    shellcheck "$deploy/demo/producer.sh" "$deploy/ci/drift-gate.sh" "$here/check_static.sh"
 else
   skip "shellcheck: not installed"
 fi
@@ -190,6 +190,35 @@ sys.exit(0 if ok else 1)
 EOF
   }
   step "demo producer events through driftd replay: fraud-v3 drifts, churn-v1 does not" demo_replay
+  # The CI examples' gate, as their jobs call it: the verdict is the exit
+  # status, and the report and the JSON are kept whatever it is.
+  drift_gate() {
+    local examples="$root/config" status
+    mkdir -p "$work/gate"
+    status=0
+    DRIFTD="$binary" sh "$deploy/ci/drift-gate.sh" "$examples/example-reference.csv" "$examples/example-current.csv" \
+      "$work/gate/drift" > "$work/gate/drift.log" 2>&1 || status=$?
+    [ "$status" = 1 ] || { echo "  drifted data: exit $status, expected 1"; return 1; }
+    status=0
+    DRIFTD="$binary" sh "$deploy/ci/drift-gate.sh" "$examples/example-reference.csv" "$examples/example-reference.csv" \
+      "$work/gate/same" > "$work/gate/same.log" 2>&1 || status=$?
+    [ "$status" = 0 ] || { echo "  a file against itself: exit $status, expected 0"; return 1; }
+    status=0
+    DRIFTD="$binary" sh "$deploy/ci/drift-gate.sh" "$examples/example-reference.csv" /nonexistent.csv \
+      "$work/gate/bad" > "$work/gate/bad.log" 2>&1 || status=$?
+    [ "$status" = 2 ] || { echo "  a missing file: exit $status, expected 2"; return 1; }
+    "$py" - "$work/gate" <<'EOF'
+import json, os, sys
+gate = sys.argv[1]
+for name, drift in (("drift", True), ("same", False)):
+    result = json.load(open(os.path.join(gate, name, "result.json")))
+    assert result["drift"] is drift, (name, result["drift"])
+    page = open(os.path.join(gate, name, "report.html")).read()
+    assert page.lstrip().lower().startswith("<!doctype html") and "<svg" in page, name
+    assert "drift" in open(os.path.join(gate, name + ".log")).read(), name
+EOF
+  }
+  step "deploy/ci/drift-gate.sh: exit 1 on drift, 0 without, 2 on a missing file; report.html and result.json kept" drift_gate
 else
   skip "driftd validate / demo replay / runtime libraries: no driftd binary given"
 fi
