@@ -1,0 +1,139 @@
+#include "score/distributions.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "driftd/error.h"
+
+namespace driftd {
+namespace {
+
+constexpr std::size_t kMinBins = 5;
+constexpr std::size_t kMaxBins = 40;
+
+bool all_integers(const std::vector<double>& values) {
+  return std::all_of(values.begin(), values.end(), [](double v) { return std::floor(v) == v; });
+}
+
+double share(std::uint64_t count, std::uint64_t total) {
+  return total == 0 ? 0.0 : static_cast<double>(count) / static_cast<double>(total);
+}
+
+const Column& column_of(const Table& table, const std::string& name) {
+  const Column* column = table.find(name);
+  if (column == nullptr) throw InputError(table.path, 1, name, "no such column in the file");
+  return *column;
+}
+
+FeatureDistribution numeric_distribution(TableNumbers& reference, TableNumbers& current, const std::string& name) {
+  const NumericValues r = numeric_values(reference, column_of(reference.table(), name));
+  const NumericValues c = numeric_values(current, column_of(current.table(), name));
+  FeatureDistribution out{.name = name, .categorical = false};
+  out.edges = shared_bin_edges(r.sorted, c.sorted);
+  out.reference = {.shares = bin_shares(r.sorted, out.edges), .values = r.sorted.size(), .missing = r.missing};
+  out.current = {.shares = bin_shares(c.sorted, out.edges), .values = c.sorted.size(), .missing = c.missing};
+  return out;
+}
+
+FeatureDistribution categorical_distribution(const Table& reference, const Table& current, const std::string& name) {
+  const Column& r = column_of(reference, name);
+  const Column& c = column_of(current, name);
+  const CategoryCounts counts = category_counts(r, c);
+  FeatureDistribution out{.name = name, .categorical = true};
+  out.reference.values = std::accumulate(counts.reference.begin(), counts.reference.end(), std::uint64_t{0});
+  out.current.values = std::accumulate(counts.current.begin(), counts.current.end(), std::uint64_t{0});
+  // category_counts() counts missing cells of both samples together; each
+  // sample's own is what its rows did not count.
+  out.reference.missing = r.cells.size() - out.reference.values;
+  out.current.missing = c.cells.size() - out.current.values;
+
+  std::vector<std::size_t> order(counts.categories.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return counts.reference[a] + counts.current[a] > counts.reference[b] + counts.current[b];
+  });
+  const std::size_t shown = std::min(order.size(), kTopCategories);
+  std::uint64_t other_reference = 0;
+  std::uint64_t other_current = 0;
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    const std::size_t i = order[k];
+    if (k < shown) {
+      out.categories.push_back(counts.categories[i]);
+      out.reference.shares.push_back(share(counts.reference[i], out.reference.values));
+      out.current.shares.push_back(share(counts.current[i], out.current.values));
+    } else {
+      other_reference += counts.reference[i];
+      other_current += counts.current[i];
+    }
+  }
+  out.other_categories = order.size() - shown;
+  if (out.other_categories > 0) {
+    out.reference.shares.push_back(share(other_reference, out.reference.values));
+    out.current.shares.push_back(share(other_current, out.current.values));
+  }
+  return out;
+}
+
+FeatureDistribution distribution(TableNumbers& reference, TableNumbers& current, const FeatureConfig& feature) {
+  if (feature.type == FeatureType::categorical) {
+    return categorical_distribution(reference.table(), current.table(), feature.name);
+  }
+  return numeric_distribution(reference, current, feature.name);
+}
+
+}  // namespace
+
+std::vector<double> shared_bin_edges(const std::vector<double>& reference_sorted,
+                                     const std::vector<double>& current_sorted) {
+  if (reference_sorted.empty() && current_sorted.empty()) return {};
+  const auto low = [](const std::vector<double>& v) { return v.empty() ? INFINITY : v.front(); };
+  const auto high = [](const std::vector<double>& v) { return v.empty() ? -INFINITY : v.back(); };
+  const double lo = std::min(low(reference_sorted), low(current_sorted));
+  const double hi = std::max(high(reference_sorted), high(current_sorted));
+  std::vector<double> edges;
+  // Beyond 2^52 doubles are not one apart: no bin per integer there.
+  const bool small = std::abs(lo) < 0x1p52 && std::abs(hi) < 0x1p52;
+  if (small && hi - lo < static_cast<double>(kMaxBins) && all_integers(reference_sorted) &&
+      all_integers(current_sorted)) {
+    // One bin per integer, centred on it (a constant integer column too).
+    const auto count = static_cast<std::size_t>(hi - lo) + 1;
+    for (std::size_t k = 0; k <= count; ++k) edges.push_back(lo - 0.5 + static_cast<double>(k));
+    return edges;
+  }
+  if (lo == hi) return {lo - 0.5, lo + 0.5};  // a constant that is not an integer
+  const double pooled = static_cast<double>(reference_sorted.size() + current_sorted.size());
+  const auto bins = std::clamp(static_cast<std::size_t>(std::ceil(2.0 * std::cbrt(pooled))), kMinBins, kMaxBins);
+  // The width as hi/B - lo/B: hi - lo may overflow for values near the
+  // ends of the double range.
+  const double width = hi / static_cast<double>(bins) - lo / static_cast<double>(bins);
+  for (std::size_t k = 0; k < bins; ++k) edges.push_back(lo + width * static_cast<double>(k));
+  edges.push_back(hi);  // exactly, so the largest value is inside
+  return edges;
+}
+
+std::vector<double> bin_shares(const std::vector<double>& sorted, const std::vector<double>& edges) {
+  std::vector<double> shares;
+  if (edges.size() < 2) return shares;
+  // Values below each edge, by binary search: O(bins · log n) on sorted data.
+  std::size_t below = 0;
+  for (std::size_t k = 1; k < edges.size(); ++k) {
+    const bool last = k + 1 == edges.size();
+    const auto end = last ? sorted.end() : std::lower_bound(sorted.begin(), sorted.end(), edges[k]);
+    const auto upto = static_cast<std::size_t>(end - sorted.begin());
+    shares.push_back(share(upto - below, sorted.size()));
+    below = upto;
+  }
+  return shares;
+}
+
+std::vector<FeatureDistribution> feature_distributions(TableNumbers& reference, TableNumbers& current,
+                                                       const ModelConfig& model) {
+  std::vector<FeatureDistribution> out;
+  out.reserve(model.features.size() + (model.prediction ? 1 : 0));
+  for (const auto& feature : model.features) out.push_back(distribution(reference, current, feature));
+  if (model.prediction) out.push_back(distribution(reference, current, *model.prediction));
+  return out;
+}
+
+}  // namespace driftd
