@@ -20,7 +20,8 @@ int score_command(const std::vector<std::string>& args) {
       ("reference", po::value(&reference_path)->required(), "reference data: CSV with header, or JSONL")
       ("current", po::value(&current_path)->required(), "current data, same formats")
       ("config", po::value(&config_path), "configuration whose defaults and first model choose the tests")
-      ("format", po::value(&format)->default_value("json"), "json (include/driftd/README.md, driftd score), table or html (a self-contained report)");
+      ("format", po::value(&format)->default_value("json"),
+       "json (include/driftd/README.md, driftd score), table, or html (a self-contained report)");
   po::variables_map values;
   if (!parse_options(args,
                      "usage: driftd score --reference REF --current CUR [--config FILE] [--format json|table|html]\n"

@@ -92,18 +92,22 @@ std::vector<double> shared_bin_edges(const std::vector<double>& reference_sorted
   const double lo = std::min(low(reference_sorted), low(current_sorted));
   const double hi = std::max(high(reference_sorted), high(current_sorted));
   std::vector<double> edges;
-  // Beyond 2^52 doubles are not one apart: no bin per integer there.
+  const double pooled = static_cast<double>(reference_sorted.size() + current_sorted.size());
+  const auto bins = std::clamp(static_cast<std::size_t>(std::ceil(2.0 * std::cbrt(pooled))), kMinBins, kMaxBins);
+  // Beyond 2^52 doubles are not one apart: no integer bins there.
   const bool small = std::abs(lo) < 0x1p52 && std::abs(hi) < 0x1p52;
-  if (small && hi - lo < static_cast<double>(kMaxBins) && all_integers(reference_sorted) &&
-      all_integers(current_sorted)) {
-    // One bin per integer, centred on it (a constant integer column too).
-    const auto count = static_cast<std::size_t>(hi - lo) + 1;
-    for (std::size_t k = 0; k <= count; ++k) edges.push_back(lo - 0.5 + static_cast<double>(k));
+  if (small && all_integers(reference_sorted) && all_integers(current_sorted)) {
+    // Integer data: bins of a whole number of integers, edges between
+    // them, so that no bin holds one more value than its neighbour (a comb
+    // of tall and short bars). One bin per integer when at most kMaxBins
+    // of them span the range (a constant integer column too).
+    const double values = hi - lo + 1;
+    const double width = values <= static_cast<double>(kMaxBins) ? 1 : std::ceil(values / static_cast<double>(bins));
+    const auto count = static_cast<std::size_t>(std::ceil(values / width));
+    for (std::size_t k = 0; k <= count; ++k) edges.push_back(lo - 0.5 + width * static_cast<double>(k));
     return edges;
   }
   if (lo == hi) return {lo - 0.5, lo + 0.5};  // a constant that is not an integer
-  const double pooled = static_cast<double>(reference_sorted.size() + current_sorted.size());
-  const auto bins = std::clamp(static_cast<std::size_t>(std::ceil(2.0 * std::cbrt(pooled))), kMinBins, kMaxBins);
   // The width as hi/B - lo/B: hi - lo may overflow for values near the
   // ends of the double range.
   const double width = hi / static_cast<double>(bins) - lo / static_cast<double>(bins);

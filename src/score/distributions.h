@@ -44,9 +44,10 @@ struct FeatureDistribution {
 inline constexpr std::size_t kTopCategories = 20;
 
 // Equal-width bins over both samples' range: 2·n^(1/3) of them (Rice's rule
-// on the pooled count), from 5 to 40. Integer data spanning at most 40
-// values gets one bin per integer instead, so that no bin holds two values
-// and another none.
+// on the pooled count), from 5 to 40. Integer data gets bins of a whole
+// number of integers, edges halfway between two (one per integer when at
+// most 40 span the range), so that no bin holds more values than another
+// of the same data.
 std::vector<double> shared_bin_edges(const std::vector<double>& reference_sorted,
                                      const std::vector<double>& current_sorted);
 

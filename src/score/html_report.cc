@@ -47,6 +47,15 @@ void test_cells(std::string& out, const TestResult& test, const TestDecision& de
   out.append("</td>");
 }
 
+// A feature's test t as table cells: its name, then test_cells().
+void feature_test_cells(std::string& out, const Score& score, std::size_t f, std::size_t t) {
+  const TestResult& test = score.evaluation.features[f].tests[t];
+  out.append("<td>");
+  append_html_text(out, test.test);
+  out.append("</td>");
+  test_cells(out, test, score.decision.tests[f][t]);
+}
+
 std::size_t drifted_features(const Decision& decision) {
   std::size_t n = 0;
   for (const bool drift : decision.feature_drift) n += drift ? 1 : 0;
@@ -79,14 +88,16 @@ void verdict(std::string& out, const Score& score) {
 }
 
 void feature_table(std::string& out, const Score& score) {
-  out.append("<section><h2>Feature tests</h2><div class=\"panel\"><table class=\"results\"><thead><tr>"
-             "<th>feature</th><th>type</th><th class=\"num\">missing</th><th>test</th><th class=\"num\">statistic</th>"
-             "<th class=\"num\">p-value</th><th class=\"num\">threshold</th><th>drift</th></tr></thead>");
+  out.append(
+      "<section><h2>Feature tests</h2><div class=\"panel\"><table class=\"results\"><thead><tr>"
+      "<th>feature</th><th>type</th><th class=\"num\">missing</th><th>test</th><th class=\"num\">statistic</th>"
+      "<th class=\"num\">p-value</th><th class=\"num\">threshold</th><th>drift</th></tr></thead>");
   const auto& features = score.evaluation.features;
   for (std::size_t f = 0; f < features.size(); ++f) {
     const FeatureEvaluation& feature = features[f];
     const std::string rows = std::to_string(std::max<std::size_t>(feature.tests.size(), 1));
-    out.append("<tbody class=\"feature\"><tr><td class=\"name\" rowspan=\"").append(rows);
+    out.append(score.decision.feature_drift[f] ? "<tbody class=\"feature drift\">" : "<tbody class=\"feature\">");
+    out.append("<tr><td class=\"name\" rowspan=\"").append(rows);
     out.append("\"><a href=\"#feature-").append(std::to_string(f)).append("\">");
     append_html_text(out, feature.name);
     out.append("</a></td><td rowspan=\"").append(rows).append("\">");
@@ -96,10 +107,7 @@ void feature_table(std::string& out, const Score& score) {
     if (feature.tests.empty()) out.append("<td colspan=\"5\" class=\"muted\">no tests</td></tr>");
     for (std::size_t t = 0; t < feature.tests.size(); ++t) {
       if (t > 0) out.append("<tr>");
-      out.append("<td>");
-      append_html_text(out, feature.tests[t].test);
-      out.append("</td>");
-      test_cells(out, feature.tests[t], score.decision.tests[f][t]);
+      feature_test_cells(out, score, f, t);
       out.append("</tr>");
     }
     out.append("</tbody>");
@@ -110,9 +118,10 @@ void feature_table(std::string& out, const Score& score) {
 void multivariate_table(std::string& out, const Score& score) {
   const auto& tests = score.evaluation.multivariate;
   if (tests.empty()) return;
-  out.append("<section><h2>Multivariate tests</h2><div class=\"panel\"><table class=\"results\"><thead><tr>"
-             "<th>test</th><th>features</th><th class=\"num\">sigma</th><th class=\"num\">statistic</th>"
-             "<th class=\"num\">p-value</th><th class=\"num\">threshold</th><th>drift</th></tr></thead><tbody>");
+  out.append(
+      "<section><h2>Multivariate tests</h2><div class=\"panel\"><table class=\"results\"><thead><tr>"
+      "<th>test</th><th>features</th><th class=\"num\">sigma</th><th class=\"num\">statistic</th>"
+      "<th class=\"num\">p-value</th><th class=\"num\">threshold</th><th>drift</th></tr></thead><tbody>");
   for (std::size_t i = 0; i < tests.size(); ++i) {
     const TestResult& test = tests[i].test;
     out.append("<tr><td>");
@@ -150,13 +159,12 @@ void feature_card(std::string& out, const Score& score, std::size_t f, const Fea
   badge(out, drift);
   out.append("</div><div class=\"card-body\"><figure>");
   if (distribution != nullptr) out.append(distribution_svg(*distribution));
-  out.append("</figure><div class=\"side\"><table class=\"stats\"><thead><tr><th>test</th><th class=\"num\">statistic"
-             "</th><th class=\"num\">p-value</th><th class=\"num\">threshold</th><th>drift</th></tr></thead><tbody>");
+  out.append(
+      "</figure><div class=\"side\"><table class=\"stats\"><thead><tr><th>test</th><th class=\"num\">statistic"
+      "</th><th class=\"num\">p-value</th><th class=\"num\">threshold</th><th>drift</th></tr></thead><tbody>");
   for (std::size_t t = 0; t < feature.tests.size(); ++t) {
-    out.append("<tr><td>");
-    append_html_text(out, feature.tests[t].test);
-    out.append("</td>");
-    test_cells(out, feature.tests[t], score.decision.tests[f][t]);
+    out.append("<tr>");
+    feature_test_cells(out, score, f, t);
     out.append("</tr>");
   }
   out.append("</tbody></table>");
@@ -181,7 +189,8 @@ std::string score_html(const Score& score, const std::vector<FeatureDistribution
     const bool matches = f < distributions.size() && distributions[f].name == features[f].name;
     feature_card(out, score, f, matches ? &distributions[f] : nullptr);
   }
-  out.append("</div></section><footer>Generated by driftd " DRIFTD_VERSION ". Thresholds are the effective ones, "
+  out.append("</div></section><footer>Generated by driftd " DRIFTD_VERSION
+             ". Thresholds are the effective ones, "
              "after the multiple-testing correction: a p-value test drifts when its p-value is below its threshold, "
              "a distance test (psi) when its statistic reaches it. Bars are shares of each sample's non-missing "
              "values, over bins shared by both samples.</footer></main></body></html>\n");

@@ -30,6 +30,7 @@ td.name{font-weight:600;overflow-wrap:anywhere}
 td.name a{color:inherit;text-decoration:none}
 td.name a:hover{text-decoration:underline}
 tbody.feature+tbody.feature tr:first-child td{border-top:2px solid var(--line)}
+tbody.feature.drift td.name{box-shadow:inset 3px 0 var(--drift)}
 .muted{color:var(--muted)}
 .badge{display:inline-block;padding:1px 9px;border-radius:10px;font-size:12px;font-weight:600;white-space:nowrap}
 .badge.drift{background:#fbe4e1;color:var(--drift)}
@@ -42,10 +43,10 @@ tbody.feature+tbody.feature tr:first-child td{border-top:2px solid var(--line)}
 .card-head h3{margin:0;font-size:16px;overflow-wrap:anywhere}
 .card-head .badge{margin-left:auto}
 .card-body{display:flex;flex-wrap:wrap;gap:14px;align-items:flex-start}
-.card-body figure{margin:0;flex:3 1 330px;min-width:0}
-.card-body .side{flex:2 1 220px;min-width:0}
+.card-body figure{margin:0;flex:1 1 440px;min-width:0}
+.card-body .side{flex:1 1 330px;min-width:0}
 .stats th,.stats td{padding:4px 6px;font-size:12.5px}
-.counts{margin:10px 0 0;display:grid;grid-template-columns:auto 1fr 1fr;gap:2px 12px;font-size:12.5px}
+.counts{margin:10px 0 0;max-width:340px;display:grid;grid-template-columns:auto 1fr 1fr;gap:2px 12px;font-size:12.5px}
 .counts dt{color:var(--muted)}
 .counts dd{margin:0;text-align:right;font-variant-numeric:tabular-nums}
 svg.plot{width:100%;height:auto;display:block}
@@ -66,7 +67,14 @@ footer{color:var(--muted);font-size:12px;margin:28px 0 8px}
   .verdict.drift{background:#fff;color:var(--drift);border-color:var(--drift)}
   .figure{background:var(--panel);color:var(--ink)}
   .panel,.card{border-color:#b8c0ca}
+  .card{border-top-color:var(--ok)}
+  .card.drift{border-top-color:var(--drift)}
+  .plot text{font-size:13px}
   .grid{grid-template-columns:1fr}
+  .card-body{flex-wrap:nowrap}
+  .card-body figure{flex:0 0 56%}
+  .card-body .side{flex:1 1 0}
+  .stats th,.stats td{padding:3px 4px;font-size:10.5px}
   .card,tr{break-inside:avoid}
   h2{break-after:avoid}
 }

@@ -12,11 +12,11 @@ namespace driftd {
 namespace {
 
 // The drawing's own units; the page scales it to its card's width.
-constexpr double kWidth = 440;
+constexpr double kWidth = 600;
 constexpr double kLegendHeight = 28;  // above the plot area
 constexpr double kAxisHeight = 30;    // below it: the x axis' numbers
-constexpr double kHistogramHeight = 230;
-constexpr double kCategoryRow = 22;   // per category: two bars and a gap
+constexpr double kHistogramHeight = 260;
+constexpr double kCategoryRow = 22;  // per category: two bars and a gap
 constexpr std::size_t kLabelCharacters = 18;
 
 // printf into the string: the SVG is mostly numbers in attributes.
@@ -41,6 +41,7 @@ double nice_step(double range, double parts) {
 }
 
 std::string number_text(double value) {
+  value += 0.0;  // -0 (a tick at ceil(-0.3)) reads as 0
   char buffer[32];
   const double size = std::abs(value);
   std::snprintf(buffer, sizeof buffer, size != 0 && (size >= 1e6 || size < 1e-4) ? "%.3g" : "%g", value);
@@ -80,16 +81,21 @@ ShareAxis share_axis(const FeatureDistribution& d) {
 }
 
 void open_svg(std::string& out, double height, const std::string& label) {
-  appendf(out, "<svg class=\"plot\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" "
-          "height=\"%.0f\" role=\"img\" aria-label=\"", kWidth, height, kWidth, height);
+  appendf(out,
+          "<svg class=\"plot\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" "
+          "height=\"%.0f\" role=\"img\" aria-label=\"",
+          kWidth, height, kWidth, height);
   append_html_text(out, label);
   out.append("\">");
 }
 
 void legend(std::string& out) {
-  appendf(out, "<g class=\"legend\"><rect class=\"ref\" x=\"%.0f\" y=\"8\" width=\"12\" height=\"12\"/>"
-          "<text x=\"%.0f\" y=\"18\">reference</text><rect class=\"cur\" x=\"%.0f\" y=\"8\" width=\"12\" height=\"12\"/>"
-          "<text x=\"%.0f\" y=\"18\">current</text></g>", kWidth - 170, kWidth - 154, kWidth - 80, kWidth - 64);
+  appendf(
+      out,
+      "<g class=\"legend\"><rect class=\"ref\" x=\"%.0f\" y=\"8\" width=\"12\" height=\"12\"/>"
+      "<text x=\"%.0f\" y=\"18\">reference</text><rect class=\"cur\" x=\"%.0f\" y=\"8\" width=\"12\" height=\"12\"/>"
+      "<text x=\"%.0f\" y=\"18\">current</text></g>",
+      kWidth - 170, kWidth - 154, kWidth - 80, kWidth - 64);
 }
 
 void empty_plot(std::string& out, const FeatureDistribution& d) {
@@ -110,7 +116,8 @@ void histogram(std::string& out, const FeatureDistribution& d) {
   open_svg(out, kHistogramHeight, d.name);
   legend(out);
   for (double t = 0; t <= axis.top + axis.step / 2; t += axis.step) {  // y grid and share ticks
-    appendf(out, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", left, y_of(t), right, y_of(t));
+    appendf(out, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", left, y_of(t), right,
+            y_of(t));
     appendf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>", left - 5, y_of(t) + 4,
             percent_text(t).c_str());
   }
@@ -153,7 +160,8 @@ void category_bars(std::string& out, const FeatureDistribution& d) {
   open_svg(out, height, d.name);
   legend(out);
   for (double t = 0; t <= axis.top + axis.step / 2; t += axis.step) {  // x grid and share ticks
-    appendf(out, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", x_of(t), top, x_of(t), bottom);
+    appendf(out, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", x_of(t), top, x_of(t),
+            bottom);
     appendf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>", x_of(t), bottom + 17,
             percent_text(t).c_str());
   }

@@ -7,7 +7,7 @@ headless chromium and drives it over the Chrome DevTools Protocol: every
 feature's plot is laid out with a non-zero size and bars of both samples,
 the verdict is visible, the console stays free of errors and the page asks
 the network for nothing but its own file. Saves the report, a full-page
-screenshot and a PDF print under ARTIFACTS.
+screenshot, one of the print layout and a PDF print under ARTIFACTS.
 
 usage: check_html_report.py DRIFTD ARTIFACTS
 """
@@ -240,10 +240,19 @@ def run(driftd, artifacts, work):
             # Print: the verdict keeps its colour as text on white (no
             # background needed), and a PDF for the record.
             tools.send("Emulation.setEmulatedMedia", media="print")
+            # A4 at 96 dpi less chromium's default margins of 1 cm.
+            tools.send("Emulation.setDeviceMetricsOverride", width=718, height=1047, deviceScaleFactor=1,
+                       mobile=False)
             printed = tools.evaluate(INSPECT)
             check(printed["verdict_background"] in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)"),
                   "the printed verdict has a background: %s" % printed["verdict_background"])
             check(printed["verdict"]["color"] != "rgb(255, 255, 255)", "the printed verdict is white on white")
+            check(printed["page"]["w"] <= 718, "the print layout is wider than A4: %s" % printed["page"])
+            size = tools.send("Page.getLayoutMetrics")["cssContentSize"]
+            shot = tools.send("Page.captureScreenshot", format="png", captureBeyondViewport=True,
+                              clip={"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1})
+            with open(os.path.join(artifacts, "score-report-print.png"), "wb") as out:
+                out.write(base64.b64decode(shot["data"]))
             tools.send("Emulation.setEmulatedMedia", media="")
             pdf = tools.send("Page.printToPDF", printBackground=False)
             pdf_path = os.path.join(artifacts, "score-report.pdf")

@@ -5,15 +5,15 @@
 
 #include "run_driftd.h"
 
+using Catch::Matchers::Contains;
 using driftd::testing::Run;
 using driftd::testing::run_driftd;
-using Catch::Matchers::Contains;
 
 namespace {
 
-const std::string kConfig = std::string(DRIFTD_SOURCE_DIR) + "/config/example.yaml";
-const std::string kReference = std::string(DRIFTD_SOURCE_DIR) + "/config/example-reference.csv";
-const std::string kCurrent = std::string(DRIFTD_SOURCE_DIR) + "/config/example-current.csv";
+// The example configuration and its data: the current file drifts.
+const std::string kExample = std::string(DRIFTD_SOURCE_DIR) + "/config/example";
+const std::string kDrifted = "score --reference " + kExample + "-reference.csv --current " + kExample + "-current.csv";
 
 std::size_t count(const std::string& text, const std::string& what) {
   std::size_t n = 0;
@@ -24,8 +24,7 @@ std::size_t count(const std::string& text, const std::string& what) {
 }  // namespace
 
 TEST_CASE("score html cli: drift exits 1 and still writes the whole report", "[cli]") {
-  const Run run = run_driftd("score --reference " + kReference + " --current " + kCurrent + " --config " + kConfig +
-                             " --format html");
+  const Run run = run_driftd(kDrifted + " --config " + kExample + ".yaml --format html");
   INFO(run.err);
   REQUIRE(run.status == 1);
   CHECK(run.err.empty());
@@ -37,7 +36,8 @@ TEST_CASE("score html cli: drift exits 1 and still writes the whole report", "[c
 }
 
 TEST_CASE("score html cli: no drift exits 0 with the report", "[cli]") {
-  const Run run = run_driftd("score --reference " + kReference + " --current " + kReference + " --format html");
+  const Run run = run_driftd("score --reference " + kExample + "-reference.csv --current " + kExample +
+                             "-reference.csv --format html");
   INFO(run.err);
   REQUIRE(run.status == 0);
   CHECK_THAT(run.out, Contains("No drift detected"));
@@ -48,7 +48,7 @@ TEST_CASE("score html cli: the format is in the help and a bad one is a usage er
   const Run help = run_driftd("score --help");
   CHECK(help.status == 0);
   CHECK_THAT(help.out, Contains("json|table|html"));
-  const Run bad = run_driftd("score --reference " + kReference + " --current " + kCurrent + " --format htm");
+  const Run bad = run_driftd(kDrifted + " --format htm");
   CHECK(bad.status == 2);
   CHECK_THAT(bad.err, Contains("json, table or html"));
   CHECK(bad.out.empty());

@@ -8,6 +8,22 @@
 
 using namespace driftd;
 
+namespace {
+
+// feature_distributions() of two CSV texts, for `model` or, without one,
+// for the plan `score` makes of them.
+std::vector<FeatureDistribution> distributions_of(const std::string& reference_csv, const std::string& current_csv,
+                                                  const ModelConfig* model = nullptr) {
+  testing::TempDir dir;
+  const Table reference = read_csv(dir.write("ref.csv", reference_csv));
+  const Table current = read_csv(dir.write("cur.csv", current_csv));
+  TableNumbers ref(reference);
+  TableNumbers cur(current);
+  return feature_distributions(ref, cur, model != nullptr ? *model : default_plan(ref, cur));
+}
+
+}  // namespace
+
 TEST_CASE("distributions: integer data gets one bin per integer, shares exact", "[distributions]") {
   const std::vector<double> reference{0, 1, 2, 3};
   const std::vector<double> current{2, 3, 3, 5};
@@ -15,6 +31,18 @@ TEST_CASE("distributions: integer data gets one bin per integer, shares exact", 
   CHECK(edges == std::vector<double>{-0.5, 0.5, 1.5, 2.5, 3.5, 4.5, 5.5});
   CHECK(bin_shares(reference, edges) == std::vector<double>{0.25, 0.25, 0.25, 0.25, 0, 0});
   CHECK(bin_shares(current, edges) == std::vector<double>{0, 0, 0.25, 0.5, 0, 0.25});
+}
+
+TEST_CASE("distributions: wide integer data gets bins of whole integers", "[distributions]") {
+  std::vector<double> ages;
+  for (int age = 18; age <= 80; ++age) ages.push_back(age);  // 63 values, one each
+  const std::vector<double> edges = shared_bin_edges(ages, ages);
+  // 126 values: 2·126^(1/3) = 10.03, 11 bins wanted; 63/11 rounds up to 6 integers a bin.
+  REQUIRE(edges.size() == 12);
+  for (std::size_t k = 0; k < edges.size(); ++k) CHECK(edges[k] == 17.5 + 6.0 * static_cast<double>(k));
+  std::vector<double> expected(11, 6.0 / 63);
+  expected.back() = 3.0 / 63;  // 78, 79, 80
+  CHECK(bin_shares(ages, edges) == expected);
 }
 
 TEST_CASE("distributions: real numbers share equal-width bins over both ranges", "[distributions]") {
@@ -43,13 +71,8 @@ TEST_CASE("distributions: edge cases keep bins finite", "[distributions]") {
 }
 
 TEST_CASE("distributions: from the scored tables, missing counted per sample", "[distributions]") {
-  testing::TempDir dir;
-  const Table reference = read_csv(dir.write("ref.csv", "x,colour\n1,red\n2,blue\n,red\n3,\n"));
-  const Table current = read_csv(dir.write("cur.csv", "x,colour\n3,<script>\n3,red\n,\n"));
-  TableNumbers ref(reference);
-  TableNumbers cur(current);
-  const ModelConfig model = default_plan(ref, cur);
-  const auto distributions = feature_distributions(ref, cur, model);
+  const auto distributions =
+      distributions_of("x,colour\n1,red\n2,blue\n,red\n3,\n", "x,colour\n3,<script>\n3,red\n,\n");
   REQUIRE(distributions.size() == 2);
 
   const FeatureDistribution& x = distributions[0];
@@ -73,7 +96,6 @@ TEST_CASE("distributions: from the scored tables, missing counted per sample", "
 }
 
 TEST_CASE("distributions: categories past the top ones are pooled as other", "[distributions]") {
-  testing::TempDir dir;
   std::string ref_csv = "c\n";
   std::string cur_csv = "c\n";
   // Category k appears 100 - k times in the reference, once in the current.
@@ -81,11 +103,7 @@ TEST_CASE("distributions: categories past the top ones are pooled as other", "[d
     for (int n = 0; n < 100 - k; ++n) ref_csv.append("c").append(std::to_string(k)).append("\n");
     cur_csv.append("c").append(std::to_string(k)).append("\n");
   }
-  const Table reference = read_csv(dir.write("ref.csv", ref_csv));
-  const Table current = read_csv(dir.write("cur.csv", cur_csv));
-  TableNumbers ref(reference);
-  TableNumbers cur(current);
-  const auto distributions = feature_distributions(ref, cur, default_plan(ref, cur));
+  const auto distributions = distributions_of(ref_csv, cur_csv);
   const FeatureDistribution& c = distributions.at(0);
   REQUIRE(c.categories.size() == kTopCategories);
   CHECK(c.categories.front() == "c0");
@@ -98,12 +116,7 @@ TEST_CASE("distributions: categories past the top ones are pooled as other", "[d
 }
 
 TEST_CASE("distributions: a configured column absent from a file is an input error", "[distributions]") {
-  testing::TempDir dir;
-  const Table reference = read_csv(dir.write("ref.csv", "x\n1\n"));
-  const Table current = read_csv(dir.write("cur.csv", "x\n1\n"));
-  TableNumbers ref(reference);
-  TableNumbers cur(current);
   ModelConfig model;
   model.features.push_back({.name = "y"});
-  CHECK_THROWS_AS(feature_distributions(ref, cur, model), InputError);
+  CHECK_THROWS_AS(distributions_of("x\n1\n", "x\n1\n", &model), InputError);
 }
