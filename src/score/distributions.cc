@@ -11,6 +11,11 @@ namespace {
 
 constexpr std::size_t kMinBins = 5;
 constexpr std::size_t kMaxBins = 40;
+// How much wider than the central range the full one may be before the
+// tails go into the outer bins: past it, a few outliers would squeeze
+// nearly all values into one or two bars.
+constexpr double kTailRatio = 4;
+constexpr double kTailShare = 0.005;  // cut from each end of each sample
 
 bool all_integers(const std::vector<double>& values) {
   return std::all_of(values.begin(), values.end(), [](double v) { return std::floor(v) == v; });
@@ -31,8 +36,11 @@ FeatureDistribution numeric_distribution(TableNumbers& reference, TableNumbers& 
   const NumericValues c = numeric_values(current, column_of(current.table(), name));
   FeatureDistribution out{.name = name, .categorical = false};
   out.edges = shared_bin_edges(r.sorted, c.sorted);
-  out.reference = {.shares = bin_shares(r.sorted, out.edges), .values = r.sorted.size(), .missing = r.missing};
-  out.current = {.shares = bin_shares(c.sorted, out.edges), .values = c.sorted.size(), .missing = c.missing};
+  for (auto [sample, values] : {std::pair{&out.reference, &r}, std::pair{&out.current, &c}}) {
+    const std::vector<double>& sorted = values->sorted;
+    *sample = {.shares = bin_shares(sorted, out.edges), .values = sorted.size(), .missing = values->missing};
+    if (!sorted.empty()) sample->min = sorted.front(), sample->max = sorted.back();
+  }
   return out;
 }
 
@@ -89,8 +97,23 @@ std::vector<double> shared_bin_edges(const std::vector<double>& reference_sorted
   if (reference_sorted.empty() && current_sorted.empty()) return {};
   const auto low = [](const std::vector<double>& v) { return v.empty() ? INFINITY : v.front(); };
   const auto high = [](const std::vector<double>& v) { return v.empty() ? -INFINITY : v.back(); };
-  const double lo = std::min(low(reference_sorted), low(current_sorted));
-  const double hi = std::max(high(reference_sorted), high(current_sorted));
+  double lo = std::min(low(reference_sorted), low(current_sorted));
+  double hi = std::max(high(reference_sorted), high(current_sorted));
+  // Each sample's own central range, so that a sample shifted far from
+  // the other keeps its place on the axis. Rounded outwards: a sample of a
+  // hundred values or fewer keeps its minimum and maximum.
+  const auto central_low = [](const std::vector<double>& v) {
+    return v.empty() ? INFINITY : v[static_cast<std::size_t>(std::floor(kTailShare * double(v.size() - 1)))];
+  };
+  const auto central_high = [](const std::vector<double>& v) {
+    return v.empty() ? -INFINITY : v[static_cast<std::size_t>(std::ceil((1 - kTailShare) * double(v.size() - 1)))];
+  };
+  const double central_lo = std::min(central_low(reference_sorted), central_low(current_sorted));
+  const double central_hi = std::max(central_high(reference_sorted), central_high(current_sorted));
+  if (central_hi > central_lo && !(hi - lo <= kTailRatio * (central_hi - central_lo))) {
+    lo = central_lo;  // `!(<=)`: hi - lo may overflow to infinity
+    hi = central_hi;
+  }
   std::vector<double> edges;
   const double pooled = static_cast<double>(reference_sorted.size() + current_sorted.size());
   const auto bins = std::clamp(static_cast<std::size_t>(std::ceil(2.0 * std::cbrt(pooled))), kMinBins, kMaxBins);
@@ -114,6 +137,14 @@ std::vector<double> shared_bin_edges(const std::vector<double>& reference_sorted
   for (std::size_t k = 0; k < bins; ++k) edges.push_back(lo + width * static_cast<double>(k));
   edges.push_back(hi);  // exactly, so the largest value is inside
   return edges;
+}
+
+bool FeatureDistribution::tails() const {
+  if (categorical || edges.empty()) return false;
+  const auto beyond = [&](const SampleShares& s) {
+    return s.values > 0 && (s.min < edges.front() || s.max > edges.back());
+  };
+  return beyond(reference) || beyond(current);
 }
 
 std::vector<double> bin_shares(const std::vector<double>& sorted, const std::vector<double>& edges) {

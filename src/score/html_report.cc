@@ -142,6 +142,16 @@ void sample_counts(std::string& out, const FeatureDistribution& d) {
   out.append("<dt>values</dt><dd>").append(grouped(d.reference.values)).append("</dd><dd>");
   out.append(grouped(d.current.values)).append("</dd><dt>missing</dt><dd>").append(grouped(d.reference.missing));
   out.append("</dd><dd>").append(grouped(d.current.missing)).append("</dd>");
+  if (!d.categorical) {
+    for (const auto& [label, first] : {std::pair{"min", true}, std::pair{"max", false}}) {
+      out.append("<dt>").append(label).append("</dt>");
+      for (const auto* sample : {&d.reference, &d.current}) {
+        out.append("<dd>");
+        out.append(sample->values > 0 ? format("%.6g", first ? sample->min : sample->max) : std::string("&ndash;"));
+        out.append("</dd>");
+      }
+    }
+  }
   if (d.categorical) {
     out.append("<dt>categories</dt><dd>").append(grouped(d.categories.size() + d.other_categories));
     out.append("</dd><dd class=\"muted\">both</dd>");

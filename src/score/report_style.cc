@@ -58,6 +58,7 @@ svg.plot{width:100%;height:auto;display:block}
 .plot .label{fill:var(--ink)}
 .plot .other{font-style:italic}
 .plot .empty{font-size:13px}
+.plot .note{font-style:italic}
 .plot g:hover rect{fill-opacity:.7}
 footer{color:var(--muted);font-size:12px;margin:28px 0 8px}
 @media print{

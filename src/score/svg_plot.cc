@@ -113,8 +113,19 @@ void histogram(std::string& out, const FeatureDistribution& d) {
   const ShareAxis axis = share_axis(d);
   const auto y_of = [&](double share) { return bottom - share / axis.top * (bottom - top); };
 
+  // With tails, the outer bars' tooltips and a note give the values' true
+  // ends: the bars are drawn only as wide as their bins.
+  double first = lo, last = hi;
+  for (const auto* sample : {&d.reference, &d.current}) {
+    if (sample->values > 0) first = std::min(first, sample->min), last = std::max(last, sample->max);
+  }
+
   open_svg(out, kHistogramHeight, d.name);
   legend(out);
+  if (d.tails()) {
+    appendf(out, "<text class=\"note\" x=\"%.1f\" y=\"18\">outer bars hold the tails: %s to %s</text>", left,
+            number_text(first).c_str(), number_text(last).c_str());
+  }
   for (double t = 0; t <= axis.top + axis.step / 2; t += axis.step) {  // y grid and share ticks
     appendf(out, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", left, y_of(t), right,
             y_of(t));
@@ -124,8 +135,10 @@ void histogram(std::string& out, const FeatureDistribution& d) {
   for (std::size_t k = 0; k + 1 < d.edges.size(); ++k) {
     const double x = x_of(d.edges[k]);
     const double w = std::max(x_of(d.edges[k + 1]) - x, 0.5);
-    appendf(out, "<g><title>[%s, %s%s: reference %s, current %s</title>", number_text(d.edges[k]).c_str(),
-            number_text(d.edges[k + 1]).c_str(), k + 2 == d.edges.size() ? "]" : ")",
+    const bool end = k + 2 == d.edges.size();
+    appendf(out, "<g><title>[%s, %s%s: reference %s, current %s</title>",
+            number_text(k == 0 ? first : d.edges[k]).c_str(), number_text(end ? last : d.edges[k + 1]).c_str(),
+            end ? "]" : ")",
             percent_text(d.reference.shares[k]).c_str(), percent_text(d.current.shares[k]).c_str());
     for (const auto* sample : {&d.reference, &d.current}) {
       const double share = sample->shares[k];

@@ -120,3 +120,27 @@ TEST_CASE("distributions: a configured column absent from a file is an input err
   model.features.push_back({.name = "y"});
   CHECK_THROWS_AS(distributions_of("x\n1\n", "x\n1\n", &model), InputError);
 }
+
+TEST_CASE("distributions: a far outlier goes into the last bin instead of stretching the axis", "[distributions]") {
+  std::string ref_csv = "x\n";
+  std::string cur_csv = "x\n";
+  for (int v = 0; v < 200; ++v) {
+    ref_csv.append(std::to_string(v)).append("\n");
+    cur_csv.append(std::to_string(v)).append("\n");
+  }
+  ref_csv.append("1000000\n");
+  const FeatureDistribution x = distributions_of(ref_csv, cur_csv).at(0);
+  // 401 values: 15 bins wanted; 200 integers in the central range, 14 a bin.
+  REQUIRE(x.edges.size() == 16);
+  CHECK(x.edges.front() == -0.5);
+  CHECK(x.edges.back() == 209.5);
+  CHECK(x.tails());
+  CHECK(x.reference.max == 1e6);
+  CHECK(x.current.max == 199);
+  CHECK(x.reference.shares.back() == 5.0 / 201);  // 196..199 and the outlier
+  CHECK(x.current.shares.back() == 4.0 / 200);
+  CHECK(x.reference.shares.front() == 14.0 / 201);
+
+  // Without the outlier the range is the data's own.
+  CHECK_FALSE(distributions_of(cur_csv, cur_csv).at(0).tails());
+}

@@ -128,6 +128,15 @@ TEST_CASE("html report: many categories stay a summary", "[html_report]") {
   CHECK(r.html.size() < 40'000);
 }
 
+TEST_CASE("html report: tails in the outer bars are said, with each sample's range", "[html_report]") {
+  std::string ref_csv = "x\n";
+  for (int v = 0; v < 300; ++v) ref_csv.append(std::to_string(v % 100)).append(".5\n");
+  const Report r = report(ref_csv + "-12345.5\n", ref_csv);
+  CHECK_THAT(r.html, Contains("outer bars hold the tails: -12345.5 to 99.5</text>"));
+  CHECK_THAT(r.html, Contains("<dt>min</dt><dd>-12345.5</dd><dd>0.5</dd>"));
+  CHECK_THAT(r.html, Contains("<dt>max</dt><dd>99.5</dd><dd>99.5</dd>"));
+}
+
 TEST_CASE("html report: a test that cannot run shows its error", "[html_report]") {
   // A numeric column with no values in the current file: its tests cannot run.
   const Report r = report("x,y\n1,2\n2,3\n", "x,y\n,4\n,5\n");
