@@ -138,8 +138,7 @@ void histogram(std::string& out, const FeatureDistribution& d) {
     const bool end = k + 2 == d.edges.size();
     appendf(out, "<g><title>[%s, %s%s: reference %s, current %s</title>",
             number_text(k == 0 ? first : d.edges[k]).c_str(), number_text(end ? last : d.edges[k + 1]).c_str(),
-            end ? "]" : ")",
-            percent_text(d.reference.shares[k]).c_str(), percent_text(d.current.shares[k]).c_str());
+            end ? "]" : ")", percent_text(d.reference.shares[k]).c_str(), percent_text(d.current.shares[k]).c_str());
     for (const auto* sample : {&d.reference, &d.current}) {
       const double share = sample->shares[k];
       if (share <= 0) continue;  // nothing to draw: keeps the file small
@@ -151,11 +150,16 @@ void histogram(std::string& out, const FeatureDistribution& d) {
   appendf(out, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", left, bottom, right, bottom);
   if (hi > lo) {  // x ticks at round numbers inside the range
     const double step = nice_step(hi - lo, 5);
-    for (double n = std::ceil(lo / step); n * step <= hi + step * 1e-9; n += 1) {
-      const double x = x_of(n * step);
+    const double start = std::ceil(lo / step);
+    // Counted, not stepped: where lo/step passes 2^53 (a narrow range of
+    // large values), adding one to it changes nothing.
+    for (int k = 0; k <= 12; ++k) {
+      const double value = (start + k) * step;
+      if (!(value <= hi + step * 1e-9)) break;
+      const double x = x_of(value);
       appendf(out, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", x, bottom, x, bottom + 4);
       appendf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>", x, bottom + 17,
-              number_text(n * step).c_str());
+              number_text(value).c_str());
     }
   }
   out.append("</svg>");

@@ -137,6 +137,18 @@ TEST_CASE("html report: tails in the outer bars are said, with each sample's ran
   CHECK_THAT(r.html, Contains("<dt>max</dt><dd>99.5</dd><dd>99.5</dd>"));
 }
 
+TEST_CASE("html report: plots of extreme ranges finish and stay small", "[html_report]") {
+  // A narrow range of large values (ticks 0.1 apart at 1e15), the whole
+  // double range, a constant: each draws, with a bounded number of ticks.
+  for (const auto& [reference, current] : {std::pair{"x\n1e15\n", "x\n1000000000000000.5\n"},
+                                           std::pair{"x\n-1e308\n", "x\n1e308\n"},
+                                           std::pair{"x\n2.5\n", "x\n2.5\n"}}) {
+    const Report r = report(reference, current);
+    CHECK(count(r.html, "<svg") == 1);
+    CHECK(r.html.size() < 20'000);
+  }
+}
+
 TEST_CASE("html report: a test that cannot run shows its error", "[html_report]") {
   // A numeric column with no values in the current file: its tests cannot run.
   const Report r = report("x,y\n1,2\n2,3\n", "x,y\n,4\n,5\n");
