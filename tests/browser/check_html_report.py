@@ -131,18 +131,23 @@ def start_chromium(profile):
 
 
 def stop_chromium(process):
-    if process is None or process.poll() is not None:
+    """Ends chromium and every helper process of its group."""
+    if process is None:
         return
     for sig, wait in ((signal.SIGTERM, 5), (signal.SIGKILL, 5)):
         try:
             os.killpg(process.pid, sig)
         except ProcessLookupError:
-            return
+            return  # the whole group is gone
         try:
             process.wait(wait)
-            return
+            break
         except subprocess.TimeoutExpired:
             continue
+    try:
+        os.killpg(process.pid, signal.SIGKILL)  # helpers that outlived the browser
+    except ProcessLookupError:
+        pass
 
 
 def page_websocket(profile, process):
@@ -264,6 +269,12 @@ def run(driftd, artifacts, work):
             check_events(tools.events, file_url)
         finally:
             tools.close()
+    except Failure:
+        chromium_log = os.path.join(work, "chromium.log")
+        if os.path.exists(chromium_log):  # what chromium said, for the failure's reader
+            with open(chromium_log, "rb") as said:
+                sys.stderr.write(said.read()[-4000:].decode("utf-8", "replace"))
+        raise
     finally:
         stop_chromium(chromium)
         if log is not None:
