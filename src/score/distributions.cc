@@ -100,7 +100,7 @@ std::vector<double> shared_bin_edges(const std::vector<double>& reference_sorted
   double lo = std::min(low(reference_sorted), low(current_sorted));
   double hi = std::max(high(reference_sorted), high(current_sorted));
   // Each sample's own central range, so that a sample shifted far from
-  // the other keeps its place on the axis. Rounded outwards: a sample of a
+  // the other keeps its place on the axis. Rounded outwards: a sample of two
   // hundred values or fewer keeps its minimum and maximum.
   const auto central_low = [](const std::vector<double>& v) {
     return v.empty() ? INFINITY : v[static_cast<std::size_t>(std::floor(kTailShare * double(v.size() - 1)))];
