@@ -7,7 +7,8 @@ set -euo pipefail
 
 build=(build-essential cmake pkg-config librdkafka-dev libboost-dev libboost-program-options-dev prometheus-cpp-dev
        libeigen3-dev libyaml-cpp-dev catch2 libsimdjson-dev)
-test=(python3-scipy python3-numpy python3-kafka python3-yaml prometheus yamllint docker-compose shellcheck clang libclang-rt-14-dev libfuzzer-14-dev)
+test=(python3-scipy python3-numpy python3-kafka python3-yaml prometheus yamllint docker-compose shellcheck clang libclang-rt-14-dev libfuzzer-14-dev
+      chromium python3-websocket)
 bench=(python3-scipy python3-numpy python3-pandas python3-torch)
 
 wanted=("${build[@]}")
