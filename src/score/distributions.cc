@@ -17,7 +17,7 @@ constexpr std::size_t kMaxBins = 40;
 constexpr double kTailRatio = 4;
 constexpr double kTailShare = 0.005;  // cut from each end of each sample
 
-bool all_integers(const std::vector<double>& values) {
+bool all_integers(std::span<const double> values) {
   return std::all_of(values.begin(), values.end(), [](double v) { return std::floor(v) == v; });
 }
 
@@ -37,7 +37,7 @@ FeatureDistribution numeric_distribution(TableNumbers& reference, TableNumbers& 
   FeatureDistribution out{.name = name, .categorical = false};
   out.edges = shared_bin_edges(r.sorted, c.sorted);
   for (auto [sample, values] : {std::pair{&out.reference, &r}, std::pair{&out.current, &c}}) {
-    const std::vector<double>& sorted = values->sorted;
+    const std::span<const double> sorted = values->sorted;
     *sample = {.shares = bin_shares(sorted, out.edges), .values = sorted.size(), .missing = values->missing};
     if (!sorted.empty()) sample->min = sorted.front(), sample->max = sorted.back();
   }
@@ -92,20 +92,20 @@ FeatureDistribution distribution(TableNumbers& reference, TableNumbers& current,
 
 }  // namespace
 
-std::vector<double> shared_bin_edges(const std::vector<double>& reference_sorted,
-                                     const std::vector<double>& current_sorted) {
+std::vector<double> shared_bin_edges(std::span<const double> reference_sorted,
+                                     std::span<const double> current_sorted) {
   if (reference_sorted.empty() && current_sorted.empty()) return {};
-  const auto low = [](const std::vector<double>& v) { return v.empty() ? INFINITY : v.front(); };
-  const auto high = [](const std::vector<double>& v) { return v.empty() ? -INFINITY : v.back(); };
+  const auto low = [](std::span<const double> v) { return v.empty() ? INFINITY : v.front(); };
+  const auto high = [](std::span<const double> v) { return v.empty() ? -INFINITY : v.back(); };
   double lo = std::min(low(reference_sorted), low(current_sorted));
   double hi = std::max(high(reference_sorted), high(current_sorted));
   // Each sample's own central range, so that a sample shifted far from
   // the other keeps its place on the axis. Rounded outwards: a sample of two
   // hundred values or fewer keeps its minimum and maximum.
-  const auto central_low = [](const std::vector<double>& v) {
+  const auto central_low = [](std::span<const double> v) {
     return v.empty() ? INFINITY : v[static_cast<std::size_t>(std::floor(kTailShare * double(v.size() - 1)))];
   };
-  const auto central_high = [](const std::vector<double>& v) {
+  const auto central_high = [](std::span<const double> v) {
     return v.empty() ? -INFINITY : v[static_cast<std::size_t>(std::ceil((1 - kTailShare) * double(v.size() - 1)))];
   };
   const double central_lo = std::min(central_low(reference_sorted), central_low(current_sorted));
@@ -147,7 +147,7 @@ bool FeatureDistribution::tails() const {
   return beyond(reference) || beyond(current);
 }
 
-std::vector<double> bin_shares(const std::vector<double>& sorted, const std::vector<double>& edges) {
+std::vector<double> bin_shares(std::span<const double> sorted, const std::vector<double>& edges) {
   std::vector<double> shares;
   if (edges.size() < 2) return shares;
   // Values below each edge, by binary search: O(bins · log n) on sorted data.

@@ -57,13 +57,13 @@ inline constexpr std::size_t kTopCategories = 20;
 // number of integers, edges halfway between two (one per integer when at
 // most 40 span the range), so that no bin holds more values than another
 // of the same data.
-std::vector<double> shared_bin_edges(const std::vector<double>& reference_sorted,
-                                     const std::vector<double>& current_sorted);
+std::vector<double> shared_bin_edges(std::span<const double> reference_sorted,
+                                     std::span<const double> current_sorted);
 
 // Shares of sorted `values` in the bins `edges` describes (see
 // FeatureDistribution::edges: values below or above them count in the
 // outer bins).
-std::vector<double> bin_shares(const std::vector<double>& sorted, const std::vector<double>& edges);
+std::vector<double> bin_shares(std::span<const double> sorted, const std::vector<double>& edges);
 
 // The distributions of the model's features and then its prediction, in the
 // order score_tables() evaluates them, from the samples its tests use.

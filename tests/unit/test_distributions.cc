@@ -10,6 +10,8 @@ using namespace driftd;
 
 namespace {
 
+using Values = std::vector<double>;
+
 // feature_distributions() of two CSV texts, for `model` or, without one,
 // for the plan `score` makes of them.
 std::vector<FeatureDistribution> distributions_of(const std::string& reference_csv, const std::string& current_csv,
@@ -58,16 +60,16 @@ TEST_CASE("distributions: real numbers share equal-width bins over both ranges",
 }
 
 TEST_CASE("distributions: edge cases keep bins finite", "[distributions]") {
-  CHECK(shared_bin_edges({}, {}).empty());
-  CHECK(shared_bin_edges({2.5, 2.5}, {2.5}) == std::vector<double>{2.0, 3.0});
-  CHECK(shared_bin_edges({7}, {}) == std::vector<double>{6.5, 7.5});
+  CHECK(shared_bin_edges(Values{}, Values{}).empty());
+  CHECK(shared_bin_edges(Values{2.5, 2.5}, Values{2.5}) == std::vector<double>{2.0, 3.0});
+  CHECK(shared_bin_edges(Values{7}, Values{}) == std::vector<double>{6.5, 7.5});
   // Near the ends of the double range hi - lo overflows; the edges must not.
-  const std::vector<double> edges = shared_bin_edges({-1e308}, {1e308});
+  const std::vector<double> edges = shared_bin_edges(Values{-1e308}, Values{1e308});
   for (const double edge : edges) CHECK(std::isfinite(edge));
-  CHECK(bin_shares({-1e308}, edges).front() == 1.0);
-  CHECK(bin_shares({1e308}, edges).back() == 1.0);
+  CHECK(bin_shares(Values{-1e308}, edges).front() == 1.0);
+  CHECK(bin_shares(Values{1e308}, edges).back() == 1.0);
   // Integers beyond 2^52 are not one apart: equal-width bins instead.
-  CHECK(shared_bin_edges({1e17}, {1e17 + 16}).size() == 6);
+  CHECK(shared_bin_edges(Values{1e17}, Values{1e17 + 16}).size() == 6);
 }
 
 TEST_CASE("distributions: from the scored tables, missing counted per sample", "[distributions]") {
