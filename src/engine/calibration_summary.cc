@@ -1,17 +1,10 @@
 #include "engine/calibration_summary.h"
 
-#include <cstdio>
-
+#include "util/format_number.h"
 #include "util/show_duration.h"
 
 namespace driftd {
 namespace {
-
-std::string number(const char* format, double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, format, value);
-  return text;
-}
 
 // A budget as configured: events for a count window, event time for a time window.
 std::string budget(std::uint64_t every, bool by_time) {
@@ -19,8 +12,8 @@ std::string budget(std::uint64_t every, bool by_time) {
 }
 
 void append_threshold(std::string& out, const TestThreshold& t, const std::string& indent) {
-  out += indent + "  " + t.feature + " " + t.test + ": statistic >= " + number("%.6g", t.threshold) +
-         " (per evaluation " + number("%.3g", t.alpha) + ")\n";
+  out += indent + "  " + t.feature + " " + t.test + ": statistic >= " + format_number("%.6g", t.threshold) +
+         " (per evaluation " + format_number("%.3g", t.alpha) + ")\n";
 }
 
 }  // namespace
@@ -30,13 +23,13 @@ std::string decision_summary(const ModelConfig& model, const Defaults& defaults,
   if (model.alerting.mode != AlertMode::calibrated) {
     const char* corrections[] = {"none", "bonferroni", "fdr"};
     return indent + "decisions: per window (alerting.mode: per_window): p-values below " +
-           number("%g", defaults.p_value) + " (" + corrections[int(defaults.correction)] + "), psi at or above " +
-           number("%g", defaults.psi_threshold) + "\n";
+           format_number("%g", defaults.p_value) + " (" + corrections[int(defaults.correction)] + "), psi at or above " +
+           format_number("%g", defaults.psi_threshold) + "\n";
   }
   const bool by_time = model.window.by_time();
   std::string out = indent + "decisions: calibrated for one false alarm every " +
                     budget(false_alarm_every(model), by_time) + " (" +
-                    number("%.0f", evaluations_per_false_alarm(model)) + " evaluations), shared by all tests\n";
+                    format_number("%.0f", evaluations_per_false_alarm(model)) + " evaluations), shared by all tests\n";
   if (!calibration) {
     // Both need the stream: a stream reference, and a time window's events per window.
     out += indent + "calibration: ";
@@ -49,9 +42,9 @@ std::string decision_summary(const ModelConfig& model, const Defaults& defaults,
     return out;
   }
   const Calibration& c = *calibration;
-  out += indent + "calibration: took " + number("%.2f", c.seconds) + " s, on " + std::to_string(c.reference_rows) +
+  out += indent + "calibration: took " + format_number("%.2f", c.seconds) + " s, on " + std::to_string(c.reference_rows) +
          " reference rows, for " + std::to_string(c.window_events) + " events a window evaluated every " +
-         std::to_string(c.step_events) + " events; surprise level " + number("%.2f", c.level) + "\n";
+         std::to_string(c.step_events) + " events; surprise level " + format_number("%.2f", c.level) + "\n";
   for (const auto& feature : c.features) {
     for (const auto& test : feature) append_threshold(out, test, indent);
   }

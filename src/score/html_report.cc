@@ -1,20 +1,14 @@
 #include "score/html_report.h"
 
 #include <algorithm>
-#include <cstdio>
 
 #include "score/report_style.h"
 #include "score/svg_plot.h"
+#include "util/format_number.h"
 #include "util/html_text.h"
 
 namespace driftd {
 namespace {
-
-std::string format(const char* pattern, double value) {
-  char buffer[48];
-  std::snprintf(buffer, sizeof buffer, pattern, value);
-  return buffer;
-}
 
 // 1234567 as "1,234,567": row counts are read, not parsed.
 std::string grouped(std::uint64_t value) {
@@ -40,9 +34,9 @@ void test_cells(std::string& out, const TestResult& test, const TestDecision& de
     out.append("</span></td>");
     return;
   }
-  out.append("<td class=\"num\">").append(format("%.4g", test.statistic)).append("</td><td class=\"num\">");
-  out.append(test.p_value ? format("%.3g", *test.p_value) : std::string("<span class=\"muted\">&ndash;</span>"));
-  out.append("</td><td class=\"num\">").append(format("%.4g", decision.threshold)).append("</td><td>");
+  out.append("<td class=\"num\">").append(format_number("%.4g", test.statistic)).append("</td><td class=\"num\">");
+  out.append(test.p_value ? format_number("%.3g", *test.p_value) : std::string("<span class=\"muted\">&ndash;</span>"));
+  out.append("</td><td class=\"num\">").append(format_number("%.4g", decision.threshold)).append("</td><td>");
   badge(out, decision.drift);
   out.append("</td>");
 }
@@ -74,7 +68,7 @@ void verdict(std::string& out, const Score& score) {
   std::string features = std::to_string(drifted_features(decision));
   features.append(" of ").append(std::to_string(decision.feature_drift.size()));
   figure(out, features, "features drifted");
-  figure(out, format("%.1f%%", decision.drifted_share * 100), "drifted share");
+  figure(out, format_number("%.1f%%", decision.drifted_share * 100), "drifted share");
   std::size_t multivariate = 0;
   for (const auto& test : decision.multivariate) multivariate += test.drift ? 1 : 0;
   if (!decision.multivariate.empty()) {
@@ -129,7 +123,7 @@ void multivariate_table(std::string& out, const Score& score) {
     out.append("</td><td class=\"name\">");
     append_html_text(out, joined_features(tests[i].features));
     out.append("</td><td class=\"num\">");
-    out.append(test.ok() && test.sigma ? format("%.4g", *test.sigma) : std::string("&ndash;")).append("</td>");
+    out.append(test.ok() && test.sigma ? format_number("%.4g", *test.sigma) : std::string("&ndash;")).append("</td>");
     test_cells(out, test, score.decision.multivariate[i]);
     out.append("</tr>");
   }
@@ -147,7 +141,7 @@ void sample_counts(std::string& out, const FeatureDistribution& d) {
       out.append("<dt>").append(label).append("</dt>");
       for (const auto* sample : {&d.reference, &d.current}) {
         out.append("<dd>");
-        out.append(sample->values > 0 ? format("%.6g", first ? sample->min : sample->max) : std::string("&ndash;"));
+        out.append(sample->values > 0 ? format_number("%.6g", first ? sample->min : sample->max) : std::string("&ndash;"));
         out.append("</dd>");
       }
     }

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -18,6 +19,18 @@ struct Run {
   std::string out;
   std::string err;
 };
+
+// Writes `content` to a fresh folder of its own under the temp folder and
+// returns the file's path.
+inline std::string write_temp_file(const std::string& name, const std::string& content) {
+  static int counter = 0;
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("driftd-cli-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  std::filesystem::create_directories(dir);
+  const auto path = (dir / name).string();
+  std::ofstream(path) << content;
+  return path;
+}
 
 inline std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

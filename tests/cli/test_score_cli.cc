@@ -19,13 +19,7 @@ const std::string kReference = std::string(DRIFTD_SOURCE_DIR) + "/config/example
 const std::string kCurrent = std::string(DRIFTD_SOURCE_DIR) + "/config/example-current.csv";
 
 std::string write(const std::string& name, const std::string& content) {
-  static int counter = 0;
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("driftd-cli-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-  std::filesystem::create_directories(dir);
-  const auto path = (dir / name).string();
-  std::ofstream(path) << content;
-  return path;
+  return driftd::testing::write_temp_file(name, content);
 }
 
 std::vector<std::string> keys(simdjson::dom::object object) {

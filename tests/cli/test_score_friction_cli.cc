@@ -16,13 +16,7 @@ using Catch::Matchers::Contains;
 namespace {
 
 std::string write(const std::string& name, const std::string& content) {
-  static int counter = 0;
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("driftd-friction-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-  std::filesystem::create_directories(dir);
-  const auto path = (dir / name).string();
-  std::ofstream(path) << content;
-  return path;
+  return driftd::testing::write_temp_file(name, content);
 }
 
 // Rows of a one-column numeric file, every fifth written as pandas writes a
