@@ -4,7 +4,7 @@
 // N = 2,000) costs more in first-touch page faults than its arithmetic, and
 // recomputing a tile's squared distances from the points costs little. So
 // K's upper triangle U (zero diagonal) is swept in tiles of kTileRows rows ×
-// kTileColumns columns, each computed into a buffer that is reused, and each
+// kTileRows columns, each computed into a buffer that is reused, and each
 // sweep takes what it needs from a tile while it is in cache:
 //  * sigma by the median heuristic: a sample of pairs drawn from the points
 //    brackets the median; one sweep over the squared distances keeps the
@@ -55,8 +55,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <cmath>
 #include <exception>
+#include <iterator>
 #include <limits>
 #include <mutex>
 #include <numeric>
@@ -78,8 +80,7 @@ constexpr double kTieTolerance = 1e-10;         // relative to the observed spli
 constexpr double kLargestValue = 1e150;         // keeps squared norms finite
 constexpr std::uint64_t kMedianSample = 32768;  // pairs that bracket the median
 constexpr Index kDepthBlock = 64;               // float sums never run longer than this
-constexpr Index kTileRows = kDepthBlock;        // a row panel: its tiles' depth blocks start on the same grid
-constexpr Index kTileColumns = 4 * kDepthBlock; // a tile of doubles, 128 KB, stays in L2 with what reads it
+constexpr Index kTileRows = kDepthBlock;        // a row panel: a tile is one depth block square
 constexpr Index kPermutationBatch = 256;        // bounds S's memory for large P
 constexpr Index kParallelPoints = 512;          // below, starting a thread costs more than it saves
 constexpr unsigned kMostThreads = 8;
@@ -92,6 +93,41 @@ void shuffle_prefix(std::vector<Index>& a, Index count, SplitMix64& rng) {
   for (Index i = 0; i < count; ++i) {
     const auto j = i + static_cast<Index>(rng.below(size - static_cast<std::uint64_t>(i)));
     std::swap(a[static_cast<std::size_t>(i)], a[static_cast<std::size_t>(j)]);
+  }
+}
+
+// exp(x) in place, for the kernel's arguments x = −d²/(2σ²) ≤ 0. Eigen's
+// vectorised exp for double is a rational approximation, and its division
+// made it a third of the kernel sweep's time; this is the same reduction to
+// exp(r) · 2^k with |r| ≤ ln(2)/2 and a polynomial instead: Taylor's to
+// degree 13 (truncation error below 2^-57), evaluated by Horner, so within a
+// few ulp like Eigen's. It needs 2^k to be a normal number; the rare values
+// with x < kLowest (pairs over 700 kernel widths apart) are left to std::exp.
+// The loops are written so that GCC vectorises them: no branch inside.
+void exp_nonpositive(double* values, Index count) {
+  constexpr double kLowest = -708.0;                // exp(kLowest) > 2^-1021
+  constexpr double kShift = 0x1.8p52;               // adding it rounds to an integer, kept in the low bits
+  constexpr double kLog2e = 1.4426950408889634074;  // 1 / ln 2
+  constexpr double kLn2High = 0.693145751953125;    // ln 2 = kLn2High + kLn2Low, k · kLn2High exact
+  constexpr double kLn2Low = 1.42860682030941723212e-6;
+  constexpr double kTaylor[] = {1.0 / 6227020800, 1.0 / 479001600, 1.0 / 39916800, 1.0 / 3628800, 1.0 / 362880,
+                                1.0 / 40320,      1.0 / 5040,      1.0 / 720,      1.0 / 120,     1.0 / 24,
+                                1.0 / 6,          0.5,             1.0,            1.0};  // 1/13! ... 1/0!
+  Index lowest = 0;
+  for (Index i = 0; i < count; ++i) lowest += values[i] < kLowest;
+  if (lowest > 0) {
+    for (Index i = 0; i < count; ++i) values[i] = std::exp(values[i]);
+    return;
+  }
+  for (Index i = 0; i < count; ++i) {
+    const double x = values[i];
+    const double shifted = x * kLog2e + kShift;
+    const double k = shifted - kShift;  // x / ln 2 rounded to an integer, in [−1021, 0]
+    const double r = (x - k * kLn2High) - k * kLn2Low;
+    double p = kTaylor[0];
+    for (int c = 1; c < static_cast<int>(std::size(kTaylor)); ++c) p = p * r + kTaylor[c];
+    // 2^k: k + 1023 in the exponent field; the low bits of `shifted` hold k modulo 2^12.
+    values[i] = p * std::bit_cast<double>((std::bit_cast<std::uint64_t>(shifted) << 52) + (std::uint64_t{1023} << 52));
   }
 }
 
@@ -134,69 +170,84 @@ void for_each_panel(Index panels, unsigned threads, Visit&& visit) {
   if (failure) std::rethrow_exception(failure);
 }
 
-// Points as the tiles read them: N × dims, with their squared norms.
+// The pooled points, and the squared distances between them a panel of
+// kTileRows points at a time.
 class PointSet {
  public:
   explicit PointSet(Points points)
       : points_(std::move(points)),
-        norms_(points_.rowwise().squaredNorm()),
-        rounding_(4.0 * static_cast<double>(points_.cols() + 2) * kDoubleUnit) {}
+        columns_(Matrix::Zero(panels() * kTileRows, points_.cols())),
+        norms_(Eigen::VectorXd::Zero(columns_.rows())),
+        rounding_(4.0 * static_cast<double>(points_.cols() + 2) * kDoubleUnit) {
+    columns_.topRows(size()) = points_;
+    norms_.head(size()) = points_.rowwise().squaredNorm();
+  }
 
   const Points& points() const { return points_; }
   Index size() const { return points_.rows(); }
   Index panels() const { return (size() + kTileRows - 1) / kTileRows; }
   Index panel_rows(Index panel) const { return std::min(kTileRows, size() - panel * kTileRows); }
 
-  // The squared distances between points [i0, i0 + tile.rows()) and
-  // [j0, j0 + tile.cols()), by the Gram trick |a|² + |b|² − 2a·b. Results
+  // out[r] = the squared distance between point j and point panel ·
+  // kTileRows + r, for r < kTileRows (rows past the last point hold the
+  // distance to the origin: callers leave them out). By the Gram trick
+  // |a|² + |b|² − 2a·b, one coordinate at a time for the whole panel, the
+  // dot products kept in registers kRegisterRows rows at a time. Results
   // within the trick's rounding error of 0 are set to 0, so duplicate points
   // are exactly 0 apart, as the median heuristic must see them.
-  void squared_distances(Index i0, Index j0, Eigen::Ref<Matrix> tile) const {
-    const Index rows = tile.rows();
-    tile.noalias() = points_.middleRows(i0, rows) * points_.middleRows(j0, tile.cols()).transpose();
-    for (Index c = 0; c < tile.cols(); ++c) {
-      auto column = tile.col(c).array();
-      const auto scale = norms_.segment(i0, rows) + norms_(j0 + c);
-      column = scale - 2.0 * column;
-      column = (column > rounding_ * scale).select(column, 0.0);
+  void distances_to(Index j, Index panel, double* out) const {
+    constexpr Index kRegisterRows = 32;  // 8 AVX registers: enough independent sums to hide latency
+    static_assert(kTileRows % kRegisterRows == 0);
+    const double* point = points_.row(j).data();
+    const double norm = norms_(j);
+    using Rows = Eigen::Array<double, kRegisterRows, 1>;
+    for (Index r0 = panel * kTileRows, end = r0 + kTileRows; r0 < end; r0 += kRegisterRows, out += kRegisterRows) {
+      Rows dot = Rows::Zero();
+      for (Index k = 0; k < points_.cols(); ++k) dot += columns_.col(k).segment<kRegisterRows>(r0).array() * point[k];
+      const Rows scale = norms_.segment<kRegisterRows>(r0).array() + norm;
+      const Rows squared = scale - 2.0 * dot;
+      // A loop rather than Eigen's select(), which does not vectorise.
+      for (Index r = 0; r < kRegisterRows; ++r) out[r] = squared(r) > rounding_ * scale(r) ? squared(r) : 0.0;
     }
   }
 
  private:
-  Points points_;
-  Eigen::ArrayXd norms_;
+  Points points_;   // one point's coordinates together
+  Matrix columns_;  // one coordinate of consecutive points together, zero rows up to whole panels
+  Eigen::VectorXd norms_;
   double rounding_;
 };
 
-// How many of a tile's rows hold pairs of the strict upper triangle (row <
-// column) in the tile's column c: tiles start on or right of the diagonal.
-Index rows_above_diagonal(Index i0, Index j0, Index c, Index rows) { return std::clamp<Index>(j0 + c - i0, 0, rows); }
+// How many of a panel's rows hold pairs of the strict upper triangle (row <
+// column) in column j: the panel's rows before j.
+Index rows_above_diagonal(Index panel, Index j, Index rows) { return std::clamp<Index>(j - panel * kTileRows, 0, rows); }
 
 // The squared distances of the strict upper triangle within half_width of
 // middle, and in `below` how many lie under them. One comparison decides
-// membership, so that it is an interval of values even with rounding, and
-// the filtering loop has a single, rarely taken branch; the count is a loop
-// of its own so that it vectorises. The kept values come in no particular
-// order (the threads' lists are joined): only their order statistics are
-// used.
+// membership, so that it is an interval of values even with rounding; the
+// kept values are copied without a branch, as about one column in ten of
+// a panel has none. They come in no particular order (the threads' lists are
+// joined): only their order statistics are used.
 std::vector<double> pairs_near(const PointSet& set, double middle, double half_width, std::uint64_t& below) {
   const unsigned threads = sweep_threads(set.size());
   std::vector<std::vector<double>> values(threads);
   std::vector<std::uint64_t> counts(threads, 0);
-  std::vector<Matrix> tiles(threads, Matrix(kTileRows, kTileColumns));
   for_each_panel(set.panels(), threads, [&](Index panel, unsigned worker) {
-    const Index i0 = panel * kTileRows;
     const Index rows = set.panel_rows(panel);
-    for (Index j0 = i0; j0 < set.size(); j0 += kTileColumns) {
-      auto tile = tiles[worker].topLeftCorner(rows, std::min(kTileColumns, set.size() - j0));
-      set.squared_distances(i0, j0, tile);
-      for (Index c = 0; c < tile.cols(); ++c) {
-        const auto column = tile.col(c).head(rows_above_diagonal(i0, j0, c, rows)).array();
-        counts[worker] += static_cast<std::uint64_t>((column < middle).count());
-        for (Index i = 0; i < column.size(); ++i) {
-          if (std::abs(column(i) - middle) <= half_width) values[worker].push_back(column(i));
-        }
+    double squared[kTileRows];
+    double kept[kTileRows];
+    for (Index j = panel * kTileRows + 1; j < set.size(); ++j) {
+      set.distances_to(j, panel, squared);
+      const Index above = rows_above_diagonal(panel, j, rows);
+      std::uint64_t under = 0;
+      for (Index r = 0; r < above; ++r) under += squared[r] < middle;
+      counts[worker] += under;
+      std::size_t near = 0;
+      for (Index r = 0; r < above; ++r) {
+        kept[near] = squared[r];
+        near += std::abs(squared[r] - middle) <= half_width;
       }
+      values[worker].insert(values[worker].end(), kept, kept + near);
     }
   });
   std::vector<double> near = std::move(values[0]);
@@ -317,14 +368,14 @@ class KernelSweep {
     }
 
     struct Scratch {
-      Matrix tile{kTileRows, kTileColumns};
-      Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic> tile_block;  // kTileRows × kDepthBlock
-      Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic> product;     // kTileRows × batch
-      Matrix sums;                                                        // kTileRows × batch
+      Matrix tile{kTileRows, kTileRows};
+      Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic> tile_cast;  // kTileRows × kTileRows
+      Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic> product;    // kTileRows × batch
+      Matrix sums;                                                       // kTileRows × batch
     };
     std::vector<Scratch> scratch(threads_);
     for (Scratch& s : scratch) {
-      s.tile_block.resize(kTileRows, kDepthBlock);
+      s.tile_cast.resize(kTileRows, kTileRows);
       s.product.resize(kTileRows, batch);
       s.sums.resize(kTileRows, batch);
     }
@@ -335,30 +386,28 @@ class KernelSweep {
       const Index rows = points_.panel_rows(panel);
       auto sums = s.sums.topRows(rows);
       sums.setZero();
-      for (Index j0 = i0; j0 < n; j0 += kTileColumns) {
-        auto tile = s.tile.topLeftCorner(rows, std::min(kTileColumns, n - j0));
-        kernel_tile(i0, j0, tile);
+      for (Index j0 = i0; j0 < n; j0 += kTileRows) {
+        const Index columns = std::min(kTileRows, n - j0);
+        kernel_tile(panel, j0, columns, s.tile);
+        const auto tile = s.tile.topLeftCorner(rows, columns);
         if (totals != nullptr) {
           row_parts.segment(i0, rows) += tile.rowwise().sum();
-          column_parts.segment(column_offsets[static_cast<std::size_t>(panel)] + j0 - i0, tile.cols()) =
+          column_parts.segment(column_offsets[static_cast<std::size_t>(panel)] + j0 - i0, columns) =
               tile.colwise().sum().transpose();
           const Index row_first = std::max(i0, group_first), row_end = std::min(i0 + rows, group_first + group);
           const Index column_first = std::max(j0, group_first);
-          const Index column_end = std::min(j0 + tile.cols(), group_first + group);
+          const Index column_end = std::min(j0 + columns, group_first + group);
           if (row_first < row_end && column_first < column_end) {
             group_parts(panel) +=
                 tile.block(row_first - i0, column_first - j0, row_end - row_first, column_end - column_first).sum();
           }
         }
         if (batch == 0) continue;
-        for (Index d0 = 0; d0 < tile.cols(); d0 += kDepthBlock) {
-          const Index depth = std::min(kDepthBlock, tile.cols() - d0);
-          auto block = s.tile_block.topLeftCorner(rows, depth);
-          auto product = s.product.topRows(rows);
-          block = tile.middleCols(d0, depth).template cast<Scalar>();
-          product.noalias() = block * members.middleRows(j0 + d0, depth);
-          sums += product.template cast<double>();
-        }
+        auto tile_cast = s.tile_cast.topLeftCorner(rows, columns);
+        auto product = s.product.topRows(rows);
+        tile_cast = tile.template cast<Scalar>();
+        product.noalias() = tile_cast * members.middleRows(j0, columns);
+        sums += product.template cast<double>();
       }
       if (batch > 0) {
         form_parts.row(panel) =
@@ -383,14 +432,16 @@ class KernelSweep {
   }
 
  private:
-  // U's values at rows [i0, i0 + tile.rows()) and columns [j0, j0 +
-  // tile.cols()): zero on and below the diagonal.
-  void kernel_tile(Index i0, Index j0, Eigen::Ref<Matrix> tile) const {
-    points_.squared_distances(i0, j0, tile);
-    tile.array() = (tile.array() * -inverse_width_).exp();
-    for (Index c = 0; c < tile.cols() && j0 + c - i0 < tile.rows(); ++c) {
-      const Index above = rows_above_diagonal(i0, j0, c, tile.rows());
-      tile.col(c).tail(tile.rows() - above).setZero();
+  // U's values at the panel's rows and columns [j0, j0 + columns) into
+  // tile's first columns: zero on and below the diagonal.
+  void kernel_tile(Index panel, Index j0, Index columns, Matrix& tile) const {
+    for (Index c = 0; c < columns; ++c) {
+      auto column = tile.col(c);
+      points_.distances_to(j0 + c, panel, column.data());
+      column *= -inverse_width_;
+      exp_nonpositive(column.data(), kTileRows);
+      const Index above = rows_above_diagonal(panel, j0 + c, kTileRows);
+      column.tail(kTileRows - above).setZero();
     }
   }
 
