@@ -3,9 +3,9 @@
 // size N² is kept: a matrix that large (48 MB of doubles and floats at
 // N = 2,000) costs more in first-touch page faults than its arithmetic, and
 // recomputing a tile's squared distances from the points costs little. So
-// K's upper triangle U (zero diagonal) is swept in tiles of kTileRows rows ×
-// kTileRows columns, each computed into a buffer that is reused, and each
-// sweep takes what it needs from a tile while it is in cache:
+// K's upper triangle U (zero diagonal) is swept in row panels of kTile
+// points, each cut into square tiles computed into a buffer that is reused,
+// and each sweep takes what it needs from a tile while it is in cache:
 //  * sigma by the median heuristic: a sample of pairs drawn from the points
 //    brackets the median; one sweep over the squared distances keeps the
 //    pairs inside the bracket and counts those below it, and the median is
@@ -54,11 +54,11 @@
 #include <Eigen/Dense>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <bit>
 #include <cmath>
 #include <exception>
-#include <iterator>
 #include <limits>
 #include <mutex>
 #include <numeric>
@@ -80,12 +80,12 @@ constexpr double kTieTolerance = 1e-10;         // relative to the observed spli
 constexpr double kLargestValue = 1e150;         // keeps squared norms finite
 constexpr std::uint64_t kMedianSample = 32768;  // pairs that bracket the median
 constexpr Index kDepthBlock = 64;               // float sums never run longer than this
-constexpr Index kTileRows = kDepthBlock;        // a row panel: a tile is one depth block square
+constexpr Index kTile = kDepthBlock;            // rows of a panel, side of a tile: one depth block
 constexpr Index kPermutationBatch = 256;        // bounds S's memory for large P
 constexpr Index kParallelPoints = 512;          // below, starting a thread costs more than it saves
 constexpr unsigned kMostThreads = 8;
-constexpr double kFloatUnit = 0x1p-24;          // unit roundoff of float
-constexpr double kFloatTiny = 0x1p-149;         // smallest float subnormal
+constexpr double kFloatUnit = 0x1p-24;   // unit roundoff of float
+constexpr double kFloatTiny = 0x1p-149;  // smallest float subnormal
 constexpr double kDoubleUnit = 0x1p-53;
 
 void shuffle_prefix(std::vector<Index>& a, Index count, SplitMix64& rng) {
@@ -110,9 +110,15 @@ void exp_nonpositive(double* values, Index count) {
   constexpr double kLog2e = 1.4426950408889634074;  // 1 / ln 2
   constexpr double kLn2High = 0.693145751953125;    // ln 2 = kLn2High + kLn2Low, k · kLn2High exact
   constexpr double kLn2Low = 1.42860682030941723212e-6;
-  constexpr double kTaylor[] = {1.0 / 6227020800, 1.0 / 479001600, 1.0 / 39916800, 1.0 / 3628800, 1.0 / 362880,
-                                1.0 / 40320,      1.0 / 5040,      1.0 / 720,      1.0 / 120,     1.0 / 24,
-                                1.0 / 6,          0.5,             1.0,            1.0};  // 1/13! ... 1/0!
+  constexpr auto kTaylor = [] {  // 1/k! for k = 13 down to 0
+    std::array<double, 14> coefficients{};
+    double factorial = 1.0;  // exact up to 13!
+    for (std::size_t k = 0; k < coefficients.size(); ++k) {
+      if (k > 0) factorial *= static_cast<double>(k);
+      coefficients[coefficients.size() - 1 - k] = 1.0 / factorial;
+    }
+    return coefficients;
+  }();
   Index lowest = 0;
   for (Index i = 0; i < count; ++i) lowest += values[i] < kLowest;
   if (lowest > 0) {
@@ -125,7 +131,7 @@ void exp_nonpositive(double* values, Index count) {
     const double k = shifted - kShift;  // x / ln 2 rounded to an integer, in [−1021, 0]
     const double r = (x - k * kLn2High) - k * kLn2Low;
     double p = kTaylor[0];
-    for (int c = 1; c < static_cast<int>(std::size(kTaylor)); ++c) p = p * r + kTaylor[c];
+    for (std::size_t c = 1; c < kTaylor.size(); ++c) p = p * r + kTaylor[c];
     // 2^k: k + 1023 in the exponent field; the low bits of `shifted` hold k modulo 2^12.
     values[i] = p * std::bit_cast<double>((std::bit_cast<std::uint64_t>(shifted) << 52) + (std::uint64_t{1023} << 52));
   }
@@ -171,12 +177,12 @@ void for_each_panel(Index panels, unsigned threads, Visit&& visit) {
 }
 
 // The pooled points, and the squared distances between them a panel of
-// kTileRows points at a time.
+// kTile points at a time.
 class PointSet {
  public:
   explicit PointSet(Points points)
       : points_(std::move(points)),
-        columns_(Matrix::Zero(panels() * kTileRows, points_.cols())),
+        columns_(Matrix::Zero(panels() * kTile, points_.cols())),
         norms_(Eigen::VectorXd::Zero(columns_.rows())),
         rounding_(4.0 * static_cast<double>(points_.cols() + 2) * kDoubleUnit) {
     columns_.topRows(size()) = points_;
@@ -185,11 +191,11 @@ class PointSet {
 
   const Points& points() const { return points_; }
   Index size() const { return points_.rows(); }
-  Index panels() const { return (size() + kTileRows - 1) / kTileRows; }
-  Index panel_rows(Index panel) const { return std::min(kTileRows, size() - panel * kTileRows); }
+  Index panels() const { return (size() + kTile - 1) / kTile; }
+  Index panel_rows(Index panel) const { return std::min(kTile, size() - panel * kTile); }
 
   // out[r] = the squared distance between point j and point panel ·
-  // kTileRows + r, for r < kTileRows (rows past the last point hold the
+  // kTile + r, for r < kTile (rows past the last point hold the
   // distance to the origin: callers leave them out). By the Gram trick
   // |a|² + |b|² − 2a·b, one coordinate at a time for the whole panel, the
   // dot products kept in registers kRegisterRows rows at a time. Results
@@ -197,11 +203,11 @@ class PointSet {
   // are exactly 0 apart, as the median heuristic must see them.
   void distances_to(Index j, Index panel, double* out) const {
     constexpr Index kRegisterRows = 32;  // 8 AVX registers: enough independent sums to hide latency
-    static_assert(kTileRows % kRegisterRows == 0);
+    static_assert(kTile % kRegisterRows == 0);
     const double* point = points_.row(j).data();
     const double norm = norms_(j);
     using Rows = Eigen::Array<double, kRegisterRows, 1>;
-    for (Index r0 = panel * kTileRows, end = r0 + kTileRows; r0 < end; r0 += kRegisterRows, out += kRegisterRows) {
+    for (Index r0 = panel * kTile, end = r0 + kTile; r0 < end; r0 += kRegisterRows, out += kRegisterRows) {
       Rows dot = Rows::Zero();
       for (Index k = 0; k < points_.cols(); ++k) dot += columns_.col(k).segment<kRegisterRows>(r0).array() * point[k];
       const Rows scale = norms_.segment<kRegisterRows>(r0).array() + norm;
@@ -220,23 +226,23 @@ class PointSet {
 
 // How many of a panel's rows hold pairs of the strict upper triangle (row <
 // column) in column j: the panel's rows before j.
-Index rows_above_diagonal(Index panel, Index j, Index rows) { return std::clamp<Index>(j - panel * kTileRows, 0, rows); }
+Index rows_above_diagonal(Index panel, Index j, Index rows) { return std::clamp<Index>(j - panel * kTile, 0, rows); }
 
 // The squared distances of the strict upper triangle within half_width of
 // middle, and in `below` how many lie under them. One comparison decides
 // membership, so that it is an interval of values even with rounding; the
-// kept values are copied without a branch, as about one column in ten of
-// a panel has none. They come in no particular order (the threads' lists are
-// joined): only their order statistics are used.
+// kept values are copied without a branch (most columns of a panel have a
+// few, at unpredictable rows). They come in no particular order (the
+// threads' lists are joined): only their order statistics are used.
 std::vector<double> pairs_near(const PointSet& set, double middle, double half_width, std::uint64_t& below) {
   const unsigned threads = sweep_threads(set.size());
   std::vector<std::vector<double>> values(threads);
   std::vector<std::uint64_t> counts(threads, 0);
   for_each_panel(set.panels(), threads, [&](Index panel, unsigned worker) {
     const Index rows = set.panel_rows(panel);
-    double squared[kTileRows];
-    double kept[kTileRows];
-    for (Index j = panel * kTileRows + 1; j < set.size(); ++j) {
+    double squared[kTile];
+    double kept[kTile];
+    for (Index j = panel * kTile + 1; j < set.size(); ++j) {
       set.distances_to(j, panel, squared);
       const Index above = rows_above_diagonal(panel, j, rows);
       std::uint64_t under = 0;
@@ -350,7 +356,7 @@ class KernelSweep {
     const Index batch = members.cols();
     // Per panel: its share of each quadratic form, its rows' sums over the
     // tiles' columns, the column sums of its tiles (from its first row on:
-    // the triangle's panel p holds columns [p · kTileRows, N)) and its part
+    // the triangle's panel p holds columns [p · kTile, N)) and its part
     // of the group's sum. Added in panel order at the end.
     Matrix form_parts = Matrix::Zero(panels, batch);
     Eigen::VectorXd row_parts;
@@ -360,7 +366,7 @@ class KernelSweep {
     if (totals != nullptr) {
       for (Index panel = 0; panel < panels; ++panel) {
         column_offsets[static_cast<std::size_t>(panel) + 1] =
-            column_offsets[static_cast<std::size_t>(panel)] + n - panel * kTileRows;
+            column_offsets[static_cast<std::size_t>(panel)] + n - panel * kTile;
       }
       row_parts = Eigen::VectorXd::Zero(n);
       column_parts.resize(column_offsets.back());
@@ -368,26 +374,26 @@ class KernelSweep {
     }
 
     struct Scratch {
-      Matrix tile{kTileRows, kTileRows};
-      Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic> tile_cast;  // kTileRows × kTileRows
-      Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic> product;    // kTileRows × batch
-      Matrix sums;                                                       // kTileRows × batch
+      Matrix tile{kTile, kTile};
+      Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic> tile_cast;  // kTile × kTile
+      Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic> product;    // kTile × batch
+      Matrix sums;                                                      // kTile × batch
     };
     std::vector<Scratch> scratch(threads_);
     for (Scratch& s : scratch) {
-      s.tile_cast.resize(kTileRows, kTileRows);
-      s.product.resize(kTileRows, batch);
-      s.sums.resize(kTileRows, batch);
+      s.tile_cast.resize(kTile, kTile);
+      s.product.resize(kTile, batch);
+      s.sums.resize(kTile, batch);
     }
 
     for_each_panel(panels, threads_, [&](Index panel, unsigned worker) {
       Scratch& s = scratch[worker];
-      const Index i0 = panel * kTileRows;
+      const Index i0 = panel * kTile;
       const Index rows = points_.panel_rows(panel);
       auto sums = s.sums.topRows(rows);
       sums.setZero();
-      for (Index j0 = i0; j0 < n; j0 += kTileRows) {
-        const Index columns = std::min(kTileRows, n - j0);
+      for (Index j0 = i0; j0 < n; j0 += kTile) {
+        const Index columns = std::min(kTile, n - j0);
         kernel_tile(panel, j0, columns, s.tile);
         const auto tile = s.tile.topLeftCorner(rows, columns);
         if (totals != nullptr) {
@@ -419,9 +425,8 @@ class KernelSweep {
       totals->row_sums = row_parts;
       double group_sum = 0.0;
       for (Index panel = 0; panel < panels; ++panel) {
-        const Index i0 = panel * kTileRows;
-        totals->row_sums.tail(n - i0) +=
-            column_parts.segment(column_offsets[static_cast<std::size_t>(panel)], n - i0);
+        const Index i0 = panel * kTile;
+        totals->row_sums.tail(n - i0) += column_parts.segment(column_offsets[static_cast<std::size_t>(panel)], n - i0);
         group_sum += group_parts(panel);
       }
       totals->group_sum = 2 * group_sum;
@@ -439,9 +444,9 @@ class KernelSweep {
       auto column = tile.col(c);
       points_.distances_to(j0 + c, panel, column.data());
       column *= -inverse_width_;
-      exp_nonpositive(column.data(), kTileRows);
-      const Index above = rows_above_diagonal(panel, j0 + c, kTileRows);
-      column.tail(kTileRows - above).setZero();
+      exp_nonpositive(column.data(), kTile);
+      const Index above = rows_above_diagonal(panel, j0 + c, kTile);
+      column.tail(kTile - above).setZero();
     }
   }
 
@@ -493,9 +498,8 @@ Eigen::MatrixXf draw_members(SplitMix64& rng, Index n, Index group, Index batch)
 // are nonnegative, so the bound is relative to q itself (plus float
 // underflow). Only the permutations whose bound straddles the threshold are
 // recomputed, by a sweep in double.
-std::size_t count_at_least(const KernelSweep& kernel, const Eigen::VectorXd& row_sums,
-                           const SplitStatistic& statistic, double threshold, Index group,
-                           const Eigen::MatrixXf& members, const Eigen::VectorXd& q) {
+std::size_t count_at_least(const KernelSweep& kernel, const Eigen::VectorXd& row_sums, const SplitStatistic& statistic,
+                           double threshold, Index group, const Eigen::MatrixXf& members, const Eigen::VectorXd& q) {
   const Index n = kernel.size();
   const double q_relative_error = (kDepthBlock + 3) * kFloatUnit + (3 * n + 64) * kDoubleUnit;
   const double q_absolute_error = 4.0 * static_cast<double>(n * group) * kFloatTiny;
@@ -504,10 +508,10 @@ std::size_t count_at_least(const KernelSweep& kernel, const Eigen::VectorXd& row
   std::vector<Index> unsure;
   Eigen::VectorXd u(members.cols());
   for (Index p = 0; p < members.cols(); ++p) {
+    // Multiplying by the 0/1 indicator adds exactly the members' row sums,
+    // without a branch that would be mispredicted half of the time.
     double up = 0.0;
-    for (Index i = 0; i < n; ++i) {
-      if (members(i, p) != 0.0f) up += row_sums(i);
-    }
+    for (Index i = 0; i < n; ++i) up += static_cast<double>(members(i, p)) * row_sums(i);
     u(p) = up;
     const double error =
         statistic.q_coefficient() * (q(p) * q_relative_error / (1 - q_relative_error) + q_absolute_error) +
