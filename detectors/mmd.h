@@ -15,7 +15,9 @@ namespace driftd {
 // permutations and, for samples over 1,000 points, the points the median
 // heuristic looks at) comes from `seed`, so equal inputs give equal results;
 // mmd.cc documents the generator so that other implementations can reproduce
-// it exactly.
+// it exactly. test() shares its work among up to hardware_concurrency()
+// threads of its own when the samples are large; its results do not depend
+// on how many.
 class MmdDetector final : public Detector {
  public:
   // sigma unset = median heuristic; seed fixes permutations and subsampling.
