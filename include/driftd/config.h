@@ -178,14 +178,15 @@ inline constexpr std::size_t kMaxWindowEvents = 10'000'000;
 // an evaluation of every test.
 inline constexpr std::int64_t kMaxStepsPerWindow = 100'000;
 
-// MMD holds the pooled kernel matrix, (2 x max_points)^2 entries of a
-// double and a float: 5000 points take 1.2 GB.
+// MMD's work per evaluation grows with the pairs of pooled points,
+// (2 x max_points)^2 / 2: 50 million at 5000 points, about 0.2 s with 100
+// permutations on two cores (bench/RESULTS.md). Its memory stays small (it
+// keeps no kernel matrix), so the bound is about time.
 inline constexpr std::size_t kMaxMmdPoints = 5'000;
 
 // alerting.false_alarm_every for a count window: a million years of events
 // at 30,000 a second; far enough that no budget a user means is refused.
 inline constexpr std::uint64_t kMaxFalseAlarmEvents = 1'000'000'000'000'000;
-inline constexpr std::uint64_t kMmdBytesPerKernelEntry = 12;
 
 // What all models' windows and stream references together may hold, by
 // held_bytes() below (config/README.md, "Bounds on the whole file": memory is bounded by the configured windows).
@@ -207,9 +208,6 @@ double evaluations_per_false_alarm(const ModelConfig& model);
 // by doubling; a stream reference keeps 8 bytes per numeric value and a
 // std::optional<std::string> per category).
 std::uint64_t held_bytes(const ModelConfig& model);
-
-// The memory of the kernel matrix MMD builds over two samples of max_points.
-std::uint64_t mmd_kernel_bytes(std::size_t max_points);
 
 // Loads and validates `path`. Throws InputError naming the file, the line and
 // the key (e.g. "models[0].features[1].tests[0]") for an unreadable file, bad

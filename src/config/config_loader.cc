@@ -370,15 +370,18 @@ MultivariateConfig load_multivariate(const Field& f, const FeatureTypes& types) 
     if (v->text() != "auto") mv.sigma = v->number(0, 1e300, true);
   }
   if (auto v = f.child("max_points")) {
-    // The bound is about memory: the message says what the value asked would cost.
+    // The bound is about time: the message says what the value asked would cost.
     const std::size_t asked = v->count(0, std::numeric_limits<std::size_t>::max());
     if (asked < 2) v->fail("expected a whole number in [2, " + std::to_string(limits::kMaxMmdPoints) + "], found " + std::to_string(asked));
     if (asked > limits::kMaxMmdPoints) {
-      const double kernel = double(limits::kMmdBytesPerKernelEntry) * std::pow(2.0 * double(asked), 2);
-      v->fail("max_points " + std::to_string(asked) + " asks MMD for a kernel matrix of (2 x " + std::to_string(asked) +
-              ")^2 entries of " + std::to_string(limits::kMmdBytesPerKernelEntry) + " bytes, " + about_bytes(kernel) +
-              "; at most " + std::to_string(limits::kMaxMmdPoints) + " (" +
-              about_bytes(double(mmd_kernel_bytes(limits::kMaxMmdPoints))) + ")");
+      const auto pairs = [](std::size_t points) {
+        char text[32];
+        std::snprintf(text, sizeof text, "%.3g", std::pow(2.0 * double(points), 2) / 2);
+        return std::string(text);
+      };
+      v->fail("max_points " + std::to_string(asked) + " asks MMD for (2 x " + std::to_string(asked) + ")^2 / 2 = " +
+              pairs(asked) + " pairs of points per evaluation; at most " + std::to_string(limits::kMaxMmdPoints) + " (" +
+              pairs(limits::kMaxMmdPoints) + " pairs, about 0.2 s with 100 permutations on two cores)");
     }
     mv.max_points = asked;
   }

@@ -49,9 +49,4 @@ std::uint64_t held_bytes(const ModelConfig& model) {
   return bytes;
 }
 
-std::uint64_t mmd_kernel_bytes(std::size_t max_points) {
-  const std::uint64_t points = 2 * std::uint64_t(max_points);
-  return points * points * config_limits::kMmdBytesPerKernelEntry;
-}
-
 }  // namespace driftd

@@ -16,7 +16,7 @@
 // sanitizer report, or a Config that breaks what config.h promises) is a
 // finding. So is a Config that asks for more memory or work than the
 // documented budget (config/README.md "Bounds on the whole file", config_limits): the windows' events
-// times their columns, MMD's kernel matrix, the models and features, the
+// times their columns, the pairs MMD compares, the models and features, the
 // steps of a time window, the durations. The budget is computed here from
 // the Config's values with the plainest formulas, independently of the
 // loader's own estimate, so that a loader that lets an unbounded value
@@ -78,7 +78,7 @@ constexpr std::int64_t kHundredYearsMs = 3'155'760'000'000;  // 100 x 365.25 day
 constexpr std::int64_t kIntMaxMs = 2'147'483'647;            // librdkafka's timeouts
 constexpr std::uint64_t kMaxWindowEvents = 10'000'000;
 constexpr std::int64_t kMaxStepsPerWindow = 100'000;
-constexpr std::uint64_t kMaxMmdKernelBytes = 12ull * 10'000 * 10'000;  // (2 x 5000 points)^2 x 12 bytes = 1.2 GB
+constexpr std::uint64_t kMaxMmdPairs = 10'000ull * 10'000 / 2;       // (2 x 5000 points)^2 / 2
 constexpr std::uint64_t kMaxHeldBytes = 16ull << 30;                   // all windows and stream references
 constexpr std::size_t kMaxModels = 10'000;
 constexpr std::size_t kMaxFeaturesPerModel = 10'000;
@@ -111,7 +111,7 @@ void check_budget(const driftd::Config& config) {
     }
     for (const driftd::MultivariateConfig& mv : model.multivariate) {
       const std::uint64_t points = 2 * std::uint64_t(mv.max_points);
-      require(points * points * 12 <= kMaxMmdKernelBytes);
+      require(points * points / 2 <= kMaxMmdPairs);
     }
     require(bounded_duration(model.alerting.cooldown) && bounded_duration(model.retrain.cooldown));
   }

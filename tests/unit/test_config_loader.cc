@@ -250,7 +250,7 @@ TEST_CASE("config: windows hold at most 10,000,000 events", "[config][limits]") 
   CHECK(load_error(model_with("{size: 10, step: 11}")).field() == "models[0].window.step");
 }
 
-TEST_CASE("config: max_points is bounded by the memory of MMD's kernel matrix", "[config][limits]") {
+TEST_CASE("config: max_points is bounded by the pairs MMD compares", "[config][limits]") {
   const std::string mmd = "    multivariate: [{test: mmd, features: [amount, age], max_points: ";
   CHECK(load_config(temp_file("driftd.yaml", model_with("{size: 50, step: 10}", mmd + "5000}]\n")))
             .models[0]
@@ -259,7 +259,7 @@ TEST_CASE("config: max_points is bounded by the memory of MMD's kernel matrix", 
   const auto e = load_error(model_with("{size: 50, step: 10}", mmd + "100000}]\n"));
   CHECK(e.line() == 8);
   CHECK(e.field() == "models[0].multivariate[0].max_points");
-  CHECK_THAT(e.what(), Contains("(2 x 100000)^2 entries of 12 bytes, 480.0 GB") && Contains("at most 5000 (1.2 GB)"));
+  CHECK_THAT(e.what(), Contains("(2 x 100000)^2 / 2 = 2e+10 pairs of points") && Contains("at most 5000 (5e+07 pairs"));
 }
 
 TEST_CASE("config: what the windows hold together is at most 16 GiB", "[config][limits]") {
