@@ -53,8 +53,9 @@ golden:
 	@scripts/install-deps.sh test
 	for gen in tests/golden/gen_*.py; do /usr/bin/python3 $$gen || exit 1; done
 
-# libFuzzer (clang, ASan+UBSan) on the CSV, JSONL and event decoders and the
-# configuration loader: FUZZ_SECONDS per target; FUZZ_TARGETS picks some.
+# libFuzzer (clang, ASan+UBSan) on every tests/fuzz/fuzz_*.cc target (the
+# decoders, the configuration loader, the HTTP answers, the engine, state
+# snapshots, score's HTML report): FUZZ_SECONDS per target; FUZZ_TARGETS picks some.
 FUZZ_SECONDS ?= 300
 FUZZ_TARGETS ?=
 fuzz:

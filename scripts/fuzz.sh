@@ -56,16 +56,18 @@ started=$SECONDS
 # source, a header they include or the flags change.
 # Only what the targets use: the engine's folders for fuzz_engine, and of
 # src/http the request answering and the listen-address check the loader
-# uses (http_server.cc needs CMake's DRIFTD_VERSION).
+# uses. DRIFTD_VERSION (the HTML report's footer) is CMake's project version.
 sources=(src/decode/*.cc src/util/*.cc src/config/*.cc src/engine/*.cc src/calibrate/*.cc src/samples/*.cc src/window/*.cc src/decide/*.cc src/score/*.cc src/state/*.cc
          src/http/http_answer.cc src/http/listen_address.cc detectors/*.cc tests/fuzz/boost_assert_handler.cc)
+version=$(sed -n 's/^project(driftd VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
 packages=(simdjson yaml-cpp rdkafka++ eigen3)
 read -r -a package_cflags <<<"$(pkg-config --cflags "${packages[@]}")"
 read -r -a package_libs <<<"$(pkg-config --libs simdjson yaml-cpp rdkafka++)"
 # shellcheck disable=SC2054  # commas inside one flag
 # Boost's assertions stay on, through tests/fuzz/boost_assert_handler.cc.
 cxxflags=(-std=c++20 -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
-          -DBOOST_ENABLE_ASSERT_HANDLER -Iinclude -Isrc -Idetectors "${package_cflags[@]}")
+          -DBOOST_ENABLE_ASSERT_HANDLER "-DDRIFTD_VERSION=\"$version\"" -Iinclude -Isrc -Idetectors
+          "${package_cflags[@]}")
 # detectors/ is only linked, for the registry's test names (no target fuzzes
 # the statistics; their unit tests run under ASan in `make test`): built
 # unoptimised and without coverage, it takes a third of the time it would.

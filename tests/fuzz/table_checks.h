@@ -18,8 +18,8 @@
 namespace driftd::fuzzing {
 
 // A file of this process's own, named with `ending`, holding the input.
-inline const std::string& write_input(const std::string& ending, const std::uint8_t* data, std::size_t size) {
-  static const std::string path =
+inline std::string write_input(const std::string& ending, const std::uint8_t* data, std::size_t size) {
+  const std::string path =
       (std::filesystem::temp_directory_path() / ("driftd_fuzz_" + std::to_string(::getpid()) + ending)).string();
   std::FILE* file = std::fopen(path.c_str(), "wb");
   if (file == nullptr || std::fwrite(data, 1, size, file) != size || std::fclose(file) != 0) std::abort();
