@@ -89,23 +89,15 @@ class StopFinder {
   std::uint64_t mask_ = 0;       // bit i: begin_[base_ + i] is a stop
 };
 
-// The '\n' bytes in [p, end), 16 at a time: on a file of short rows a
-// memchr per line costs more than the whole count.
-std::size_t count_line_ends(const char* p, const char* end) {
-  std::size_t count = 0;
-#if defined(__SSE2__)
-  for (; end - p >= 16; p += 16) {
-    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    count += std::popcount(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('\n')))));
-  }
-#endif
-  return count + static_cast<std::size_t>(std::count(p, end, '\n'));
-}
-
 class CsvParser {
  public:
-  explicit CsvParser(Table& table)
-      : table_(table), p_(table.buffer.data()), end_(p_ + table.buffer.size()), stops_(p_, end_) {}
+  // `line_ends`: the file's '\n' bytes, which bound its rows.
+  CsvParser(Table& table, std::uint64_t line_ends)
+      : line_ends_(line_ends),
+        table_(table),
+        p_(table.buffer.data()),
+        end_(p_ + table.buffer.size()),
+        stops_(p_, end_) {}
 
   void parse() {
     if (end_ - p_ >= 3 && std::memcmp(p_, "\xEF\xBB\xBF", 3) == 0) p_ += 3;
@@ -168,9 +160,8 @@ class CsvParser {
   // Every record of K fields holds at least K bytes (K-1 commas and a line
   // end), which bounds the row count even for a file of many blank lines.
   void reserve_rows() {
-    const std::size_t lines = 1 + count_line_ends(p_, end_);
     const std::size_t rows =
-        std::min({lines, static_cast<std::size_t>(end_ - p_) / table_.columns.size() + 1, max_rows_});
+        std::min({static_cast<std::size_t>(line_ends_) + 1, static_cast<std::size_t>(end_ - p_) / table_.columns.size() + 1, max_rows_});
     reserve_in_huge_pages(table_.row_line, rows);
     for (Column& column : table_.columns) {
       reserve_in_huge_pages(column.cells, rows);
@@ -280,6 +271,7 @@ class CsvParser {
     return "column " + std::to_string(index + 1);
   }
 
+  std::uint64_t line_ends_;
   Table& table_;
   const char* p_;
   const char* end_;
@@ -293,8 +285,9 @@ class CsvParser {
 Table read_csv(const std::string& path) {
   Table table;
   table.path = path;
-  table.buffer = read_file(path);
-  CsvParser(table).parse();
+  std::uint64_t line_ends = 0;
+  table.buffer = read_file(path, {}, &line_ends);
+  CsvParser(table, line_ends).parse();
   table.index_columns();
   return table;
 }

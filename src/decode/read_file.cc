@@ -24,6 +24,8 @@ class LineBound {
  public:
   LineBound(const std::string& path, std::size_t max_line) : path_(path), max_line_(max_line) {}
 
+  std::uint64_t line_ends() const { return line_ - 1; }
+
   // 16 bytes at a time: on a file of short lines (one number per row) a
   // memchr call per line costs more than the comparisons.
   void scan(const char* bytes, std::size_t end) {
@@ -67,7 +69,7 @@ class LineBound {
 
 }  // namespace
 
-std::vector<char> read_file(const std::string& path, const ReadBounds& bounds) {
+std::vector<char> read_file(const std::string& path, const ReadBounds& bounds, std::uint64_t* line_ends) {
   InputFile file(path);
   const auto too_large = [&] {
     return InputError(path, 0, "",
@@ -95,6 +97,7 @@ std::vector<char> read_file(const std::string& path, const ReadBounds& bounds) {
     lines.scan(bytes.data(), used);
   }
   bytes.resize(used);
+  if (line_ends != nullptr) *line_ends = lines.line_ends();
   return bytes;
 }
 

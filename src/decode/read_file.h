@@ -21,8 +21,10 @@ struct ReadBounds {
 
 // The file's bytes. Throws InputError when it cannot be opened or read (line
 // 0), when it is larger than bounds.max_file_bytes (line 0), or when a line
-// is longer than bounds.max_line_bytes (that line).
-std::vector<char> read_file(const std::string& path, const ReadBounds& bounds = {});
+// is longer than bounds.max_line_bytes (that line). With `line_ends`, also
+// the number of '\n' bytes, which the bound's check counts anyway.
+std::vector<char> read_file(const std::string& path, const ReadBounds& bounds = {},
+                            std::uint64_t* line_ends = nullptr);
 
 // "16 MiB", "4 GiB", "1500 bytes": a bound as a person reads it.
 std::string describe_bytes(std::uint64_t bytes);

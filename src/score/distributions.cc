@@ -4,7 +4,7 @@
 #include <cmath>
 #include <numeric>
 
-#include "driftd/error.h"
+#include "score/scorer.h"
 
 namespace driftd {
 namespace {
@@ -25,15 +25,9 @@ double share(std::uint64_t count, std::uint64_t total) {
   return total == 0 ? 0.0 : static_cast<double>(count) / static_cast<double>(total);
 }
 
-const Column& column_of(const Table& table, const std::string& name) {
-  const Column* column = table.find(name);
-  if (column == nullptr) throw InputError(table.path, 1, name, "no such column in the file");
-  return *column;
-}
-
 FeatureDistribution numeric_distribution(TableNumbers& reference, TableNumbers& current, const std::string& name) {
-  const NumericValues r = numeric_values(reference, column_of(reference.table(), name));
-  const NumericValues c = numeric_values(current, column_of(current.table(), name));
+  const NumericValues r = numeric_values(reference, require_column(reference.table(), name));
+  const NumericValues c = numeric_values(current, require_column(current.table(), name));
   FeatureDistribution out{.name = name, .categorical = false};
   out.edges = shared_bin_edges(r.sorted, c.sorted);
   for (auto [sample, values] : {std::pair{&out.reference, &r}, std::pair{&out.current, &c}}) {
@@ -45,8 +39,8 @@ FeatureDistribution numeric_distribution(TableNumbers& reference, TableNumbers& 
 }
 
 FeatureDistribution categorical_distribution(const Table& reference, const Table& current, const std::string& name) {
-  const Column& r = column_of(reference, name);
-  const Column& c = column_of(current, name);
+  const Column& r = require_column(reference, name);
+  const Column& c = require_column(current, name);
   const CategoryCounts counts = category_counts(r, c);
   FeatureDistribution out{.name = name, .categorical = true};
   out.reference.values = std::accumulate(counts.reference.begin(), counts.reference.end(), std::uint64_t{0});
@@ -165,9 +159,7 @@ std::vector<double> bin_shares(std::span<const double> sorted, const std::vector
 std::vector<FeatureDistribution> feature_distributions(TableNumbers& reference, TableNumbers& current,
                                                        const ModelConfig& model) {
   std::vector<FeatureDistribution> out;
-  out.reserve(model.features.size() + (model.prediction ? 1 : 0));
-  for (const auto& feature : model.features) out.push_back(distribution(reference, current, feature));
-  if (model.prediction) out.push_back(distribution(reference, current, *model.prediction));
+  for (const FeatureConfig* feature : tested_features(model)) out.push_back(distribution(reference, current, *feature));
   return out;
 }
 

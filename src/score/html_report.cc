@@ -50,10 +50,10 @@ void feature_test_cells(std::string& out, const Score& score, std::size_t f, std
   test_cells(out, test, score.decision.tests[f][t]);
 }
 
-std::size_t drifted_features(const Decision& decision) {
-  std::size_t n = 0;
-  for (const bool drift : decision.feature_drift) n += drift ? 1 : 0;
-  return n;
+// "3 of 7".
+std::string count_of(std::size_t count, std::size_t total) {
+  std::string text = std::to_string(count);
+  return text.append(" of ").append(std::to_string(total));
 }
 
 void figure(std::string& out, const std::string& value, const char* label) {
@@ -65,16 +65,13 @@ void verdict(std::string& out, const Score& score) {
   out.append(decision.drift ? "<header class=\"verdict drift\">" : "<header class=\"verdict ok\">");
   out.append("<div class=\"kicker\">driftd score</div><h1 id=\"verdict\">");
   out.append(decision.drift ? "Drift detected" : "No drift detected").append("</h1><div class=\"figures\">");
-  std::string features = std::to_string(drifted_features(decision));
-  features.append(" of ").append(std::to_string(decision.feature_drift.size()));
-  figure(out, features, "features drifted");
+  const auto drifted_features = std::count(decision.feature_drift.begin(), decision.feature_drift.end(), true);
+  figure(out, count_of(std::size_t(drifted_features), decision.feature_drift.size()), "features drifted");
   figure(out, format_number("%.1f%%", decision.drifted_share * 100), "drifted share");
-  std::size_t multivariate = 0;
-  for (const auto& test : decision.multivariate) multivariate += test.drift ? 1 : 0;
   if (!decision.multivariate.empty()) {
-    std::string tests = std::to_string(multivariate);
-    tests.append(" of ").append(std::to_string(decision.multivariate.size()));
-    figure(out, tests, "multivariate tests drifted");
+    const auto drifted_tests = std::count_if(decision.multivariate.begin(), decision.multivariate.end(),
+                                             [](const TestDecision& test) { return test.drift; });
+    figure(out, count_of(std::size_t(drifted_tests), decision.multivariate.size()), "multivariate tests drifted");
   }
   figure(out, grouped(score.reference_rows), "reference rows");
   figure(out, grouped(score.current_rows), "current rows");
@@ -145,8 +142,7 @@ void sample_counts(std::string& out, const FeatureDistribution& d) {
         out.append("</dd>");
       }
     }
-  }
-  if (d.categorical) {
+  } else {
     out.append("<dt>categories</dt><dd>").append(grouped(d.categories.size() + d.other_categories));
     out.append("</dd><dd class=\"muted\">both</dd>");
   }

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "driftd/decision.h"
+#include "util/format_number.h"
 #include "util/json_text.h"
 #include "util/utf8.h"
 
@@ -76,10 +77,8 @@ std::size_t display_width(std::string_view text) {
   return width;
 }
 
-std::string format_number(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, std::abs(value) >= 1e-3 || value == 0 ? "%.4f" : "%.3e", value);
-  return buffer;
+std::string table_number(double value) {
+  return format_number(std::abs(value) >= 1e-3 || value == 0 ? "%.4f" : "%.3e", value);
 }
 
 }  // namespace
@@ -127,8 +126,8 @@ std::string score_table(const Score& score) {
       rows.push_back({printable(feature), type, test.test, "-", "-", "-", printable("error: " + test.error)});
       return;
     }
-    rows.push_back({printable(feature), type, test.test, format_number(test.statistic),
-                    test.p_value ? format_number(*test.p_value) : "-", format_number(decision.threshold),
+    rows.push_back({printable(feature), type, test.test, table_number(test.statistic),
+                    test.p_value ? table_number(*test.p_value) : "-", table_number(decision.threshold),
                     decision.drift ? "DRIFT" : "ok"});
   };
   const Evaluation& evaluation = score.evaluation;

@@ -11,12 +11,6 @@
 namespace driftd {
 namespace {
 
-const Column& require_column(const Table& table, const std::string& name) {
-  const Column* column = table.find(name);
-  if (column == nullptr) throw InputError(table.path, 1, name, "no such column in the file");
-  return *column;
-}
-
 FeatureEvaluation evaluate_feature(TableNumbers& reference, TableNumbers& current, const FeatureConfig& feature,
                                    const TestParams& params) {
   const Column& r = require_column(reference.table(), feature.name);
@@ -60,6 +54,19 @@ MultivariateEvaluation evaluate_multivariate(TableNumbers& reference, TableNumbe
 
 }  // namespace
 
+const Column& require_column(const Table& table, const std::string& name) {
+  const Column* column = table.find(name);
+  if (column == nullptr) throw InputError(table.path, 1, name, "no such column in the file");
+  return *column;
+}
+
+std::vector<const FeatureConfig*> tested_features(const ModelConfig& model) {
+  std::vector<const FeatureConfig*> features;
+  for (const auto& feature : model.features) features.push_back(&feature);
+  if (model.prediction) features.push_back(&*model.prediction);
+  return features;
+}
+
 ModelConfig default_plan(TableNumbers& reference_numbers, TableNumbers& current_numbers) {
   const Table& reference = reference_numbers.table();
   const Table& current = current_numbers.table();
@@ -85,8 +92,7 @@ std::vector<std::string> columns_used(const ModelConfig& model) {
   const auto add = [&](const std::string& name) {
     if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
   };
-  for (const auto& feature : model.features) add(feature.name);
-  if (model.prediction) add(model.prediction->name);
+  for (const FeatureConfig* feature : tested_features(model)) add(feature->name);
   for (const auto& multivariate : model.multivariate) {
     for (const auto& name : multivariate.features) add(name);
   }
@@ -97,9 +103,7 @@ Score score_tables(TableNumbers& reference, TableNumbers& current, const ModelCo
                    const Defaults& defaults) {
   const TestParams params = test_params(defaults, seeds::kScore);
   Score score{.reference_rows = reference.table().rows(), .current_rows = current.table().rows()};
-  std::vector<const FeatureConfig*> features;
-  for (const auto& feature : model.features) features.push_back(&feature);
-  if (model.prediction) features.push_back(&*model.prediction);
+  const std::vector<const FeatureConfig*> features = tested_features(model);
   score.evaluation.features.resize(features.size());
   score.evaluation.multivariate.resize(model.multivariate.size());
   // The multivariate tests first: they are the longest, and start at once.

@@ -21,6 +21,14 @@ struct Score {
 // and PSI on categorical ones; one MMD over all numeric columns.
 ModelConfig default_plan(TableNumbers& reference, TableNumbers& current);
 
+// The model's features and then its prediction: what score_tables()
+// evaluates, in that order.
+std::vector<const FeatureConfig*> tested_features(const ModelConfig& model);
+
+// The column of that name, or InputError naming the file (line 1) and the
+// column: "no such column in the file".
+const Column& require_column(const Table& table, const std::string& name);
+
 // The columns the model's tests read, each once.
 std::vector<std::string> columns_used(const ModelConfig& model);
 

@@ -5,6 +5,7 @@
 #include <cstdarg>
 #include <cstdio>
 
+#include "util/format_number.h"
 #include "util/html_text.h"
 #include "util/utf8.h"
 
@@ -42,16 +43,14 @@ double nice_step(double range, double parts) {
 
 std::string number_text(double value) {
   value += 0.0;  // -0 (a tick at ceil(-0.3)) reads as 0
-  char buffer[32];
   const double size = std::abs(value);
-  std::snprintf(buffer, sizeof buffer, size != 0 && (size >= 1e6 || size < 1e-4) ? "%.3g" : "%g", value);
-  return buffer;
+  return format_number(size != 0 && (size >= 1e6 || size < 1e-4) ? "%.3g" : "%g", value);
 }
 
-std::string percent_text(double share) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.3g%%", share * 100);
-  return buffer;
+std::string percent_text(double share) { return format_number("%.3g%%", share * 100); }
+
+void line(std::string& out, const char* kind, double x1, double y1, double x2, double y2) {
+  appendf(out, "<line class=\"%s\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", kind, x1, y1, x2, y2);
 }
 
 // A category's label: at most kLabelCharacters characters, "…" for the rest
@@ -127,8 +126,7 @@ void histogram(std::string& out, const FeatureDistribution& d) {
             number_text(first).c_str(), number_text(last).c_str());
   }
   for (double t = 0; t <= axis.top + axis.step / 2; t += axis.step) {  // y grid and share ticks
-    appendf(out, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", left, y_of(t), right,
-            y_of(t));
+    line(out, "grid", left, y_of(t), right, y_of(t));
     appendf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>", left - 5, y_of(t) + 4,
             percent_text(t).c_str());
   }
@@ -147,7 +145,7 @@ void histogram(std::string& out, const FeatureDistribution& d) {
     }
     out.append("</g>");
   }
-  appendf(out, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", left, bottom, right, bottom);
+  line(out, "axis", left, bottom, right, bottom);
   if (hi > lo) {  // x ticks at round numbers inside the range
     const double step = nice_step(hi - lo, 5);
     const double start = std::ceil(lo / step);
@@ -157,7 +155,7 @@ void histogram(std::string& out, const FeatureDistribution& d) {
       const double value = (start + k) * step;
       if (!(value <= hi + step * 1e-9)) break;
       const double x = x_of(value);
-      appendf(out, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", x, bottom, x, bottom + 4);
+      line(out, "axis", x, bottom, x, bottom + 4);
       appendf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>", x, bottom + 17,
               number_text(value).c_str());
     }
@@ -177,8 +175,7 @@ void category_bars(std::string& out, const FeatureDistribution& d) {
   open_svg(out, height, d.name);
   legend(out);
   for (double t = 0; t <= axis.top + axis.step / 2; t += axis.step) {  // x grid and share ticks
-    appendf(out, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", x_of(t), top, x_of(t),
-            bottom);
+    line(out, "grid", x_of(t), top, x_of(t), bottom);
     appendf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>", x_of(t), bottom + 17,
             percent_text(t).c_str());
   }
@@ -210,7 +207,8 @@ void category_bars(std::string& out, const FeatureDistribution& d) {
     }
     out.append("</g>");
   }
-  appendf(out, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/></svg>", left, top, left, bottom);
+  line(out, "axis", left, top, left, bottom);
+  out.append("</svg>");
 }
 
 }  // namespace
