@@ -15,7 +15,7 @@ namespace driftd::testing {
 inline std::vector<double> error_stream(simdjson::dom::element spec) {
   std::uint64_t state = std::uint64_t(spec["seed"]);
   const std::uint64_t n = std::uint64_t(spec["n"]);
-  const std::string kind(std::string_view(spec["kind"]));
+  const std::string kind{std::string_view(spec["kind"])};
   const double before = double(spec["before"]);
   const double after = double(spec["after"]);
   const std::uint64_t change_at = std::uint64_t(spec["change_at"]);
