@@ -50,7 +50,7 @@ test-asan:
 
 # Regenerates the golden fixtures from SciPy/NumPy (needs Python; ctest does not).
 golden:
-	@scripts/install-deps.sh test
+	@scripts/install-deps.sh golden
 	for gen in tests/golden/gen_*.py; do /usr/bin/python3 $$gen || exit 1; done
 
 # libFuzzer (clang, ASan+UBSan) on every tests/fuzz/fuzz_*.cc target (the

@@ -50,6 +50,7 @@ void Adwin::reset() {
   total_ = 0.0;
   variance_ = 0.0;
   drift_ = false;
+  rise_ = false;
   std::fill(counts_.begin(), counts_.end(), 0u);
   rows_ = 1;
 }
@@ -157,6 +158,7 @@ void Adwin::cut_while_changed() {
         if (std::abs(older_mean - newer_mean) > cut_threshold(older_width, newer_width)) {
           // Frouros drops one oldest bucket and scans again from scratch
           // (its guard width > 0 always holds: the newer part is not empty).
+          if (!drift_) rise_ = newer_mean > older_mean;
           drift_ = true;
           cut = true;
           drop_oldest_bucket();

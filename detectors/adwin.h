@@ -11,7 +11,8 @@
 //
 // Caution for driftd: ADWIN compares means in both directions, so an error
 // rate that falls (the model got better) is a drift as well; Frouros has no
-// one-sided ADWIN. It has no warning level either.
+// one-sided ADWIN. drift_was_rise() tells the engine which it was, so that
+// it alerts only on a rise. It has no warning level either.
 //
 // The window is an exponential histogram: row i holds up to m buckets of
 // 2^i values each (their sum and their variance around their own mean);
@@ -67,6 +68,7 @@ class Adwin final : public ErrorStreamDetector {
   std::string_view name() const override { return "adwin"; }
   ErrorStreamStatus update(double error) override;
   void reset() override;
+  bool drift_was_rise() const override { return rise_; }
   double statistic() const override { return double(width_); }
   std::string_view statistic_name() const override { return "window_width"; }
   void save(std::vector<double>& state) const override;
@@ -98,6 +100,10 @@ class Adwin final : public ErrorStreamDetector {
   double total_ = 0.0;
   double variance_ = 0.0;  // sum of squared deviations from the window's mean
   bool drift_ = false;
+  // At the first cut since reset: whether the newer part's mean was above
+  // the older part's. Only read right after a drift (the engine then
+  // resets), so snapshots need not keep it.
+  bool rise_ = false;
   // Row r's buckets are totals_/variances_[r * (m + 1) + k], oldest first,
   // k < counts_[r]; rows_ rows are in use, counts_.size() are allocated.
   std::vector<double> totals_;

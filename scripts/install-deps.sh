@@ -2,6 +2,7 @@
 # Installs the Debian 12 packages driftd needs, and only those missing.
 #   scripts/install-deps.sh build   compilers and libraries
 #   scripts/install-deps.sh test    + what the tests and golden fixtures use
+#   scripts/install-deps.sh golden  + scikit-learn, which computes the performance fixtures
 #   scripts/install-deps.sh bench   + the Python baselines the benchmarks race
 set -euo pipefail
 
@@ -15,8 +16,9 @@ wanted=("${build[@]}")
 case "${1:-build}" in
   build) ;;
   test) wanted+=("${test[@]}") ;;
+  golden) wanted+=("${test[@]}" python3-sklearn) ;;
   bench) wanted+=("${bench[@]}") ;;
-  *) echo "usage: $0 [build|test|bench]" >&2; exit 2 ;;
+  *) echo "usage: $0 [build|test|golden|bench]" >&2; exit 2 ;;
 esac
 
 missing=()

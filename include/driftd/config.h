@@ -49,6 +49,7 @@ struct InputConfig {
   std::string features_field = "features";
   std::string prediction_field = "prediction";
   std::string label_field = "label";
+  std::string event_id_field = "event_id";  // joins a feedback event's label to its prediction
   std::size_t max_bytes = 1 << 20;  // larger messages are invalid ("too_large")
 };
 
@@ -121,6 +122,28 @@ struct RetrainConfig {
   Millis cooldown{6 * 3'600'000};
 };
 
+// Ground truth (config/README.md, `labels`): per-event errors of labelled
+// predictions, their performance over windows of labelled events, and
+// concept-drift detectors on the error stream.
+enum class LabelTask { classification, regression };
+
+struct LabelsConfig {
+  LabelTask task = LabelTask::classification;
+  // classification: the class whose precision, recall and F1 are reported,
+  // as text ("1", "fraud", "true"; a number in canonical form, see
+  // labels/class_text.h); empty: the metrics of that class are not reported.
+  std::string positive_class;
+  // classification with a numeric score as the prediction: predicted
+  // positive when score >= threshold. Unset: the prediction is a class.
+  std::optional<double> threshold;
+  Millis join_within{3'600'000};      // a feedback event later than this after its prediction is late
+  std::size_t max_pending = 1'000'000;  // predictions waiting for their label; beyond, the oldest go
+  std::size_t window_size = 2'000;    // labelled events per performance window
+  std::size_t window_step = 500;      // evaluated every step labelled events
+  std::optional<double> max_drop;     // `performance` test: on when set
+  std::vector<std::string> detectors; // concept-drift detectors on the error stream
+};
+
 struct ModelConfig {
   std::string id;
   ReferenceConfig reference;
@@ -130,6 +153,7 @@ struct ModelConfig {
   std::vector<MultivariateConfig> multivariate;
   AlertingConfig alerting;
   RetrainConfig retrain;
+  std::optional<LabelsConfig> labels;
   // The model's YAML with the defaults and input settings, as loaded: what
   // a state snapshot's fingerprint covers (state/model_fingerprint.h).
   std::string settings;

@@ -45,6 +45,10 @@ struct TestDecision {
   double threshold = 0.0;  // effective: after correction for p-value tests
   double alpha = 0.0;      // calibrated: the threshold's per-evaluation false alarm probability
   bool drift = false;      // false for a test that could not run
+  // Fires at its first drift, without alerting.min_consecutive: a
+  // concept-drift detector's drift is a change point its own rule has
+  // already confirmed, reported once (the detector starts over after it).
+  bool change_point = false;
 };
 
 struct Decision {

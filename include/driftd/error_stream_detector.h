@@ -11,9 +11,9 @@
 // Their update rules and default parameters are those of the Frouros
 // library (IFCA-Advanced-Computing/frouros), checked against fixtures it
 // computed (tests/golden/gen_error_stream_*.py): the same stream gives the
-// same step of warning and of drift. Like Frouros, a detector that reports
-// drift keeps reporting it until reset(); the engine resets it when it has
-// taken the drift.
+// same step of warning and of drift. The engine resets a detector once it has
+// taken a drift (most would keep reporting it until then; Page-Hinkley
+// recomputes its status at every value, as in Frouros).
 //
 // Detectors are pure: no clock, no I/O, no global state, so a replayed
 // stream gives the same answers bit for bit. save()/load() carry a
@@ -49,6 +49,12 @@ class ErrorStreamDetector {
 
   // Back to the state of a new detector (Frouros's reset()).
   virtual void reset() = 0;
+
+  // Whether the last drift was a rise of the error. The one-sided
+  // detectors drift only on a rise; ADWIN compares means both ways and also
+  // drifts when the error falls (the model got better), which the engine
+  // takes (it resets the detector) but does not alert on.
+  virtual bool drift_was_rise() const { return true; }
 
   // The number that best shows how far the detector is from firing, for
   // metrics and alerts (e.g. DDM's p + s, Page-Hinkley's cumulative sum,

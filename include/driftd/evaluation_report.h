@@ -19,6 +19,12 @@ struct TestTiming {
   double seconds = 0.0;
 };
 
+// A model's performance over a window of labelled events.
+struct PerformanceMetric {
+  std::string_view name;  // "accuracy", "error_rate", "precision", "recall", "f1", "mae", "rmse"
+  double value = 0.0;
+};
+
 // What an evaluation produced, for publishing and metrics.
 struct EvaluationReport {
   std::size_t model = 0;                  // the model's index in the configuration
@@ -28,6 +34,11 @@ struct EvaluationReport {
   Decision decision;
   AlertOutput output;
   std::vector<TestTiming> timings;  // one per test run, in evaluation order
+  // An evaluation of the model's window of labelled events: its one
+  // feature is "label", its tests `performance` and the concept-drift
+  // detectors, its window counted in labelled events.
+  bool labelled_window = false;
+  std::vector<PerformanceMetric> performance;  // labelled windows only
 };
 
 }  // namespace driftd

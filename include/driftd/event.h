@@ -27,6 +27,11 @@ struct ColumnSchema {
 struct ModelSchema {
   std::string id;
   std::vector<ColumnSchema> columns;
+  // Ground truth (models with `labels`): the decoder reads the label, the
+  // event_id and the prediction, and checks their types.
+  bool labelled = false;
+  bool numeric_label = false;       // regression
+  bool numeric_prediction = false;  // regression, or a classifier's score against a threshold
 };
 
 // The schemas of every configured model, in configuration order.
@@ -61,11 +66,25 @@ struct ColumnValue {
   std::string_view text;   // categorical columns; valid until the next decode()
 };
 
+// A label or a prediction as the event wrote it, for models with `labels`:
+// a number, or a class as text (a JSON string, or "true"/"false").
+struct LabelValue {
+  enum class Kind : std::uint8_t { none, number, text };
+  Kind kind = Kind::none;  // none: absent or null
+  double number = 0.0;
+  std::string_view text;   // valid until the next decode()
+};
+
 struct DecodedEvent {
   std::size_t model = 0;            // index into the schemas
   std::int64_t ts_ms = 0;           // event time, epoch milliseconds
   std::vector<ColumnValue> values;  // one per column of the model
   std::int64_t offset = 0;          // where its message was: the Kafka offset, or a file line
+  // Models with `labels` only (left empty otherwise).
+  bool feedback = false;            // a feedback event: event_id and label, no features or prediction
+  std::string_view event_id;        // empty when absent; valid until the next decode()
+  LabelValue label;
+  LabelValue prediction;            // the prediction field, whether or not it is monitored as a column
 };
 
 }  // namespace driftd

@@ -86,6 +86,7 @@ int replay_command(const std::vector<std::string>& args) {
     if (counters.late[m] > 0) std::cerr << ", " << counters.late[m] << " late";
     if (!pipeline.monitor(m).reference_ready()) std::cerr << " (reference from the stream not complete yet)";
     std::cerr << "\n";
+    if (const LabelMonitor* labels = pipeline.monitor(m).labels()) std::cerr << "    " << describe_labels(*labels) << "\n";
   }
   return kExitOk;
 }

@@ -17,11 +17,12 @@ inline constexpr std::array<std::string_view, 11> kKafka = {
 inline constexpr std::array<std::string_view, 2> kHttp = {"listen", "ready_max_lag"};
 inline constexpr std::array<std::string_view, 3> kState = {"topic", "checkpoint_interval", "dir"};
 inline constexpr std::array<std::string_view, 2> kInput = {"fields", "max_bytes"};
-inline constexpr std::array<std::string_view, 5> kInputFields = {"model_id", "ts", "features", "prediction", "label"};
+inline constexpr std::array<std::string_view, 6> kInputFields = {"model_id",   "ts",    "features",
+                                                                  "prediction", "label", "event_id"};
 inline constexpr std::array<std::string_view, 5> kDefaults = {"p_value", "correction", "psi_threshold", "psi_bins",
                                                               "dataset_drift_share"};
-inline constexpr std::array<std::string_view, 8> kModel = {"id",         "reference",    "window",   "features",
-                                                           "prediction", "multivariate", "alerting", "retrain"};
+inline constexpr std::array<std::string_view, 9> kModel = {"id",           "reference", "window",  "features", "prediction",
+                                                           "multivariate", "alerting",  "retrain", "labels"};
 inline constexpr std::array<std::string_view, 2> kReference = {"path", "from_stream"};
 inline constexpr std::array<std::string_view, 4> kWindow = {"size", "step", "duration", "max_events"};
 inline constexpr std::array<std::string_view, 3> kFeature = {"name", "type", "tests"};
@@ -32,6 +33,9 @@ inline constexpr std::array<std::string_view, 5> kMultivariate = {"test", "featu
 inline constexpr std::array<std::string_view, 4> kAlerting = {"min_consecutive", "cooldown", "mode",
                                                               "false_alarm_every"};
 inline constexpr std::array<std::string_view, 2> kRetrain = {"drifted_share", "cooldown"};
+inline constexpr std::array<std::string_view, 8> kLabels = {"task",   "positive_class", "threshold", "join_within",
+                                                            "max_pending", "window", "max_drop",  "detectors"};
+inline constexpr std::array<std::string_view, 2> kLabelsWindow = {"size", "step"};
 
 // A mapping of the file, named as config/README.md's headings name it
 // (`[]` marks an item of a list), and the keys it accepts.
@@ -40,7 +44,7 @@ struct Section {
   std::span<const std::string_view> keys;
 };
 
-inline constexpr std::array<Section, 15> kSections = {{
+inline constexpr std::array<Section, 17> kSections = {{
     {"Top level", kTop},
     {"kafka", kKafka},
     {"http", kHttp},
@@ -56,6 +60,8 @@ inline constexpr std::array<Section, 15> kSections = {{
     {"models[].multivariate[]", kMultivariate},
     {"models[].alerting", kAlerting},
     {"models[].retrain", kRetrain},
+    {"models[].labels", kLabels},
+    {"models[].labels.window", kLabelsWindow},
 }};
 
 }  // namespace driftd::config_keys

@@ -26,6 +26,8 @@
 #include "detector_registry.h"
 #include "driftd/config.h"
 #include "driftd/error.h"
+#include "error_stream_registry.h"
+#include "labels/class_text.h"
 #include "http/listen_address.h"
 #include "util/show_duration.h"
 
@@ -415,6 +417,56 @@ WindowConfig load_window(const Field& f) {
   return w;
 }
 
+LabelsConfig load_labels(const Field& f) {
+  f.expect_keys(config_keys::kLabels);
+  LabelsConfig labels;
+  if (auto v = f.child("task")) {
+    const std::string task = v->text();
+    if (task == "classification") labels.task = LabelTask::classification;
+    else if (task == "regression") labels.task = LabelTask::regression;
+    else v->fail("expected classification or regression, found '" + task + "'");
+  }
+  const bool classification = labels.task == LabelTask::classification;
+  if (auto v = f.child("positive_class")) {
+    if (!classification) v->fail("positive_class is for task: classification");
+    labels.positive_class = class_text_of_token(v->text());
+  }
+  if (auto v = f.child("threshold")) {
+    if (!classification) v->fail("threshold turns a score into a class: it is for task: classification");
+    if (labels.positive_class.empty()) v->fail("a threshold says when the prediction is positive_class: set positive_class too");
+    labels.threshold = v->number(-1e300, 1e300);
+  }
+  if (auto v = f.child("join_within")) labels.join_within = v->duration();
+  if (auto v = f.child("max_pending")) {
+    labels.max_pending = v->count(1, limits::kMaxWindowEvents, "predictions waiting for a label are held in memory");
+  }
+  if (auto window = f.child("window")) {
+    window->expect_keys(config_keys::kLabelsWindow);
+    labels.window_size = window->required("size").count(2, limits::kMaxWindowEvents, kWindowEventsWhy);
+    labels.window_step = window->required("step").count(
+        1, labels.window_size, "a window of labelled events is evaluated every step of them, at most once per size");
+  }
+  if (auto v = f.child("max_drop")) labels.max_drop = v->number(0, 1e300, true);
+  if (auto detectors = f.child("detectors")) {
+    for (const auto& item : detectors->items(kErrorStreamDetectors.size(), "each detector once")) {
+      const std::string name = item.text();
+      if (std::find(kErrorStreamDetectors.begin(), kErrorStreamDetectors.end(), name) == kErrorStreamDetectors.end()) {
+        std::string known;
+        for (const auto k : kErrorStreamDetectors) known += (known.empty() ? "" : ", ") + std::string(k);
+        item.fail("unknown concept-drift detector '" + name + "' (expected one of: " + known + ")");
+      }
+      if (std::find(labels.detectors.begin(), labels.detectors.end(), name) != labels.detectors.end()) {
+        item.fail("detector '" + name + "' is named twice");
+      }
+      labels.detectors.push_back(name);
+    }
+  }
+  if (!labels.max_drop && labels.detectors.empty()) {
+    f.fail("labels without max_drop or detectors test nothing: set max_drop (the performance test), detectors, or both");
+  }
+  return labels;
+}
+
 ModelConfig load_model(const Field& f, const std::string& config_dir, ConfigUse use) {
   f.expect_keys(config_keys::kModel);
   ModelConfig model;
@@ -488,6 +540,13 @@ ModelConfig load_model(const Field& f, const std::string& config_dir, ConfigUse 
       }
     }
   }
+  if (auto labels = f.child("labels")) {
+    model.labels = load_labels(*labels);
+    if (model.labels->max_drop && model.reference.from_stream > 0) {
+      labels->required("max_drop").fail("the performance test compares with the reference file's own labels "
+                                        "(its label and prediction columns); a from_stream reference has none");
+    }
+  }
   if (auto retrain = f.child("retrain")) {
     retrain->expect_keys(config_keys::kRetrain);
     if (auto v = retrain->child("drifted_share")) model.retrain.drifted_share = v->number(0, 1, true);
@@ -546,6 +605,7 @@ Config load_config(const std::string& path, ConfigUse use) {
       if (auto v = fields->child("features")) config.input.features_field = v->text();
       if (auto v = fields->child("prediction")) config.input.prediction_field = v->text();
       if (auto v = fields->child("label")) config.input.label_field = v->text();
+      if (auto v = fields->child("event_id")) config.input.event_id_field = v->text();
     }
     if (auto v = input->child("max_bytes")) config.input.max_bytes = v->count(64, 64 << 20);
   }

@@ -5,7 +5,7 @@
 namespace driftd {
 
 MetricsFeed::MetricsFeed(Metrics& metrics, std::size_t models)
-    : metrics_(metrics), overflowed_(models, 0), calibrated_(models, false) {
+    : metrics_(metrics), overflowed_(models, 0), calibrated_(models, false), labels_(models) {
   pipeline_.consumed.assign(models, 0);
   pipeline_.late.assign(models, 0);
 }
@@ -28,6 +28,7 @@ void MetricsFeed::update(const Pipeline& pipeline, const KafkaOutputSink::Counte
     // A monitor is calibrated once (at start, or when the stream brings
     // what it needs); made anew, it may be calibrated on another reference.
     // A stream reference gathered anew has none until it is complete again.
+    if (const LabelMonitor* labels = pipeline.monitor(m).labels()) update_labels(m, *labels);
     if (const auto& calibration = pipeline.monitor(m).calibration(); !calibration) {
       calibrated_[m] = false;
     } else if (!calibrated_[m]) {
@@ -45,6 +46,29 @@ void MetricsFeed::update(const Pipeline& pipeline, const KafkaOutputSink::Counte
   outputs_ = outputs;
   metrics_.add_snapshots_failed(snapshots_failed - snapshots_failed_);
   snapshots_failed_ = snapshots_failed;
+}
+
+void MetricsFeed::update_labels(std::size_t model, const LabelMonitor& labels) {
+  const LabelCounts now = labels.counts();
+  LabelCounts& added = labels_[model];
+  // A monitor made anew counts from 0 again, as overflowed does.
+  const auto add = [&](std::string_view outcome, std::uint64_t count, std::uint64_t& before) {
+    metrics_.add_labels(model, outcome, count - std::min(count, before));
+    before = count;
+  };
+  add("in_event", now.in_event, added.in_event);
+  add("no_prediction", now.no_prediction, added.no_prediction);
+  add("joined", now.join.joined, added.join.joined);
+  add("unmatched", now.join.unmatched, added.join.unmatched);
+  add("late", now.join.late, added.join.late);
+  add("duplicate", now.join.duplicate, added.join.duplicate);
+  add("expired", now.join.expired, added.join.expired);
+  add("dropped", now.join.dropped, added.join.dropped);
+  metrics_.set_labels_pending(model, labels.pending());
+  if (const auto lag = labels.last_lag_ms()) metrics_.set_label_lag(model, double(*lag) / 1000.0);
+  if (const auto reference = labels.reference_performance()) {
+    metrics_.set_reference_performance(model, headline_metric(labels.task()), *reference);
+  }
 }
 
 }  // namespace driftd

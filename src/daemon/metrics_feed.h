@@ -10,6 +10,7 @@
 
 #include "delivery/kafka_output_sink.h"
 #include "engine/pipeline.h"
+#include "labels/label_monitor.h"
 #include "metrics/metrics.h"
 
 namespace driftd {
@@ -31,6 +32,8 @@ class MetricsFeed {
   PipelineCounters pipeline_;            // what was added already
   std::vector<std::uint64_t> overflowed_;  // per model, likewise
   std::vector<bool> calibrated_;           // per model: its monitor's calibration is in the metrics
+  std::vector<LabelCounts> labels_;        // per model, what was added already
+  void update_labels(std::size_t model, const LabelMonitor& labels);
   KafkaOutputSink::Counters outputs_;    // likewise
   std::uint64_t snapshots_failed_ = 0;   // likewise
 };

@@ -35,11 +35,13 @@ bool cooled_down(const std::optional<std::int64_t>& since, std::int64_t now, Mil
 
 // Applies one evaluation that ran to a test's state; returns the transition
 // it causes ("firing" or "resolved"), or nullptr.
-const char* advance(AlertPolicy::TestState& state, bool drift, std::int64_t now, const AlertingConfig& alerting) {
-  if (drift) {
+const char* advance(AlertPolicy::TestState& state, const TestDecision& decision, std::int64_t now,
+                    const AlertingConfig& alerting) {
+  if (decision.drift) {
     count_one(state.drifted_in_a_row);
     state.clean_in_a_row = 0;
-    if (!state.firing && state.drifted_in_a_row >= alerting.min_consecutive &&
+    const std::uint32_t needed = decision.change_point ? 1 : std::uint32_t(alerting.min_consecutive);
+    if (!state.firing && state.drifted_in_a_row >= needed &&
         cooled_down(state.last_fired_at, now, alerting.cooldown)) {
       return "firing";
     }
@@ -113,8 +115,23 @@ void AlertPolicy::restore(const std::vector<AlertStateSnapshot>& states, std::op
 
 AlertOutput AlertPolicy::on_evaluation(const Evaluation& evaluation, const Decision& decision,
                                        const WindowInfo& window) {
+  return evaluate(evaluation, decision, Step{.window = window, .scope = ""});
+}
+
+AlertOutput AlertPolicy::on_label_evaluation(const Evaluation& evaluation, const Decision& decision,
+                                             const WindowInfo& window) {
+  return evaluate(evaluation, decision, Step{.window = window, .scope = "labels"});
+}
+
+std::string AlertPolicy::scoped_id(const Step& step, std::vector<std::string> parts) {
+  // Unscoped ids stay as they were, so that the feature windows' alerts keep their ids.
+  if (!step.scope.empty()) parts.push_back(step.scope);
+  return deterministic_id(parts);
+}
+
+AlertOutput AlertPolicy::evaluate(const Evaluation& evaluation, const Decision& decision, Step step) {
   check_shapes(evaluation, decision);
-  Step step{.window = window, .severity = decision.drift ? "critical" : "warning"};
+  step.severity = decision.drift ? "critical" : "warning";
 
   // Retraining follows the alerts, so it inherits their min_consecutive
   // debounce and every trigger names the alerts that caused it.
@@ -139,10 +156,11 @@ AlertOutput AlertPolicy::on_evaluation(const Evaluation& evaluation, const Decis
 
   const double share = evaluation.features.empty() ? 0.0 : double(alerting_features) / double(evaluation.features.size());
   const bool wanted = (alerting_features > 0 && share >= retrain_.drifted_share) || alerting.size() > alerting_features;
+  const WindowInfo& window = step.window;
   const std::int64_t now = window.end_ts;
   if (wanted && cooled_down(last_retrain_at_, now, retrain_.cooldown)) {
     step.output.retrain = RetrainTrigger{
-        .trigger_id = deterministic_id({model_id_, "retrain", std::to_string(window.end_sequence)}),
+        .trigger_id = scoped_id(step, {model_id_, "retrain", std::to_string(window.end_sequence)}),
         .model_id = model_id_,
         .drifted_features = std::move(alerting),
         .alert_ids = std::move(step.firing_ids),
@@ -161,11 +179,11 @@ bool AlertPolicy::apply(const std::string& feature, const TestResult& result, co
   TestKey key{feature, result.test};
   if (result.ok()) {
     TestState& state = states_[key];
-    if (const char* transition = advance(state, decision.drift, now, alerting_)) {
+    if (const char* transition = advance(state, decision, now, alerting_)) {
       Alert alert{
           // The state is part of the id: a window's firing and resolved messages are distinct.
           .alert_id =
-              deterministic_id({model_id_, feature, result.test, std::to_string(step.window.end_sequence), transition}),
+              scoped_id(step, {model_id_, feature, result.test, std::to_string(step.window.end_sequence), transition}),
           .model_id = model_id_,
           .state = transition,
           .severity = step.severity,
@@ -177,7 +195,7 @@ bool AlertPolicy::apply(const std::string& feature, const TestResult& result, co
           .window = step.window,
           .reference_rows = reference_rows_,
           .evaluated_at = now,
-          .calibration = calibration_,
+          .calibration = step.scope.empty() ? calibration_ : std::nullopt,
       };
       if (alert.calibration) alert.calibration->alpha = decision.alpha;
       state.firing = alert.state == "firing";

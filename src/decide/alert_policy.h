@@ -37,6 +37,11 @@ class AlertPolicy {
   AlertPolicy(std::string model_id, AlertingConfig alerting, RetrainConfig retrain, std::uint64_t reference_rows);
 
   AlertOutput on_evaluation(const Evaluation& evaluation, const Decision& decision, const WindowInfo& window);
+  // An evaluation of the model's labelled window (labels/label_monitor.h):
+  // the same lifecycle and retrain policy, ids of their own (its windows
+  // are counted in labelled events, not the model's events), and no
+  // calibration named, since its tests are not calibrated.
+  AlertOutput on_label_evaluation(const Evaluation& evaluation, const Decision& decision, const WindowInfo& window);
 
   // The reference size reported in alerts; set once a from_stream reference is complete.
   void set_reference_rows(std::uint64_t rows) { reference_rows_ = rows; }
@@ -65,6 +70,7 @@ class AlertPolicy {
   // What one evaluation's tests share, and what they add up to.
   struct Step {
     const WindowInfo& window;
+    std::string scope;  // "" for the feature windows, "labels" for the labelled window: part of every id
     std::string severity;
     AlertOutput output;
     std::vector<std::string> firing_ids;  // after this evaluation's transitions, in evaluation order
@@ -72,6 +78,9 @@ class AlertPolicy {
   // Applies one test's result and decision to its state, adding the alert
   // of a transition to step.output; returns whether its alert is firing after.
   bool apply(const std::string& feature, const TestResult& result, const TestDecision& decision, Step& step);
+  AlertOutput evaluate(const Evaluation& evaluation, const Decision& decision, Step step);
+  // An id of the given parts and the step's scope.
+  static std::string scoped_id(const Step& step, std::vector<std::string> parts);
 
   struct TestKey {
     std::string feature;  // a multivariate test's features joined by '+'

@@ -324,7 +324,10 @@ class EventDecoder::Impl {
     values_ready_ = false;
     ts_ms_ = fallback_ts_ms;
     prediction_ = Scalar{};
-    bool ts_seen = false, features_seen = false, prediction_seen = false;
+    label_ = Scalar{};
+    event_id_ = Scalar{};
+    features_seen_ = false;
+    bool ts_seen = false, prediction_seen = false, label_seen = false, event_id_seen = false;
     for (auto result : object) {
       if (result.error()) return false;
       ondemand::field& field = result.value_unsafe();
@@ -338,14 +341,20 @@ class EventDecoder::Impl {
       } else if (!ts_seen && same_text(key, input_.ts_field)) {
         ts_seen = true;
         valid = read_ts(value);
-      } else if (!features_seen && same_text(key, input_.features_field)) {
-        features_seen = true;
+      } else if (!features_seen_ && same_text(key, input_.features_field)) {
+        features_seen_ = true;
         features_skipped_ = may_skip && model_ == npos;
         // Left unread, On Demand skips it; the second pass checks it.
         valid = features_skipped_ || read_features(value, event);
       } else if (!prediction_seen && same_text(key, input_.prediction_field)) {
         prediction_seen = true;
         valid = read_scalar(value, prediction_, true, true, 2);
+      } else if (!label_seen && same_text(key, input_.label_field)) {
+        label_seen = true;
+        valid = read_scalar(value, label_, true, true, 2);
+      } else if (!event_id_seen && same_text(key, input_.event_id_field)) {
+        event_id_seen = true;
+        valid = read_scalar(value, event_id_, false, true, 2);
       } else {
         valid = validate(value, 2);
       }
@@ -366,7 +375,64 @@ class EventDecoder::Impl {
     if (lookup.prediction != npos) assign(lookup.prediction, prediction_, event);
     event.model = model_;
     event.ts_ms = ts_ms_;
+    read_ground_truth(models_[model_], event);
     return reason_;
+  }
+
+  // The label, event_id and prediction of a model with `labels`; left
+  // empty for any other model, which ignores them.
+  void read_ground_truth(const ModelSchema& model, DecodedEvent& event) {
+    event.feedback = false;
+    event.event_id = {};
+    event.label = {};
+    event.prediction = {};
+    if (!model.labelled) return;
+    event.label = label_value(label_, model.numeric_label);
+    event.prediction = label_value(prediction_, model.numeric_prediction);
+    switch (event_id_.kind) {
+      case Scalar::Kind::null:
+        break;
+      case Scalar::Kind::string:
+      case Scalar::Kind::number:
+        event.event_id = event_id_.text;
+        break;
+      case Scalar::Kind::boolean:
+      case Scalar::Kind::composite:
+        note(InvalidReason::wrong_type);
+        break;
+    }
+    // {"model_id", "event_id", "label", "ts"}: the label of a prediction made earlier.
+    event.feedback = !features_seen_ && prediction_.kind == Scalar::Kind::null && !event.event_id.empty() &&
+                     event.label.kind != LabelValue::Kind::none;
+  }
+
+  LabelValue label_value(const Scalar& scalar, bool numeric) {
+    LabelValue out;
+    switch (scalar.kind) {
+      case Scalar::Kind::null:
+        return out;
+      case Scalar::Kind::composite:
+        note(InvalidReason::wrong_type);
+        return out;
+      case Scalar::Kind::number:
+        if (!scalar.in_range) {
+          note(InvalidReason::non_finite);
+          return out;
+        }
+        out.kind = LabelValue::Kind::number;
+        out.number = scalar.number;
+        return out;
+      case Scalar::Kind::string:
+      case Scalar::Kind::boolean:
+        if (numeric) {
+          note(InvalidReason::wrong_type);
+          return out;
+        }
+        out.kind = LabelValue::Kind::text;
+        out.text = scalar.text;
+        return out;
+    }
+    return out;
   }
 
   void note(InvalidReason reason) {
@@ -690,7 +756,10 @@ class EventDecoder::Impl {
   bool features_skipped_ = false;  // before the model_id: read in a second pass
   bool values_ready_ = false;      // event.values reset for model_
   std::int64_t ts_ms_ = 0;
+  bool features_seen_ = false;
   Scalar prediction_;
+  Scalar label_;
+  Scalar event_id_;
 };
 
 EventDecoder::EventDecoder(const InputConfig& input, std::vector<ModelSchema> models)

@@ -16,8 +16,9 @@
 // - ts must be non-negative and fit in int64 milliseconds, numbers and
 //   RFC 3339 strings alike; fractional milliseconds are truncated;
 // - values of keys the model does not monitor, including objects and arrays,
-//   are ignored; so are the label field, unknown top-level fields and the
-//   prediction field when the model has none (all still checked as JSON);
+//   are ignored; so are unknown top-level fields, the prediction field of a
+//   model that neither monitors it nor has `labels`, and the label and
+//   event_id fields of a model without `labels` (all still checked as JSON);
 // - a number in a categorical column is its token as written: 1 and 1.0 are
 //   two categories;
 // - when a message has several problems, the reason reported is the first

@@ -13,6 +13,11 @@ std::vector<ModelSchema> model_schemas(const Config& config) {
       schema.columns.push_back({feature.name, feature.type, false});
     }
     if (model.prediction) schema.columns.push_back({"prediction", model.prediction->type, true});
+    if (model.labels) {
+      schema.labelled = true;
+      schema.numeric_label = model.labels->task == LabelTask::regression;
+      schema.numeric_prediction = schema.numeric_label || model.labels->threshold.has_value();
+    }
   }
   return schemas;
 }

@@ -23,7 +23,7 @@ TestResult timed(Detector& detector, const Sample& current, EvaluationReport& re
 
 ModelMonitor::ModelMonitor(const ModelSchema& schema, const ModelConfig& model, const Defaults& defaults,
                            std::optional<ReferenceData> reference, std::optional<Calibration> calibrated,
-                           bool defer_calibration)
+                           bool defer_calibration, std::optional<double> reference_performance)
     : schema_(schema),
       model_(model),
       defaults_(defaults),
@@ -31,6 +31,7 @@ ModelMonitor::ModelMonitor(const ModelSchema& schema, const ModelConfig& model, 
       calibration_(std::move(calibrated)),
       defer_calibration_(defer_calibration),
       alerts_(model.id, model.alerting, model.retrain, reference ? reference->rows : 0) {
+  if (model.labels) labels_ = std::make_unique<LabelMonitor>(*model.labels, reference_performance);
   TestParams params = test_params(defaults, seeds::kEngine);
   params.p_value = model.alerting.mode != AlertMode::statistics_only;
   categorical_told_.resize(schema.columns.size());
@@ -109,8 +110,16 @@ void ModelMonitor::gather_reference(const DecodedEvent& event) {
   }
 }
 
+ModelMonitor::~ModelMonitor() = default;
+
 bool ModelMonitor::on_event(const DecodedEvent& event, std::vector<EvaluationReport>& reports) {
+  if (event.feedback) {
+    // Only a label: nothing for the feature windows.
+    on_labels(event, reports);
+    return true;
+  }
   ++sequence_;
+  if (labels_) on_labels(event, reports);
   if (gathering_) {
     gather_reference(event);
     return true;
@@ -127,6 +136,20 @@ bool ModelMonitor::on_event(const DecodedEvent& event, std::vector<EvaluationRep
     window_->mark_evaluated();
   }
   return true;
+}
+
+void ModelMonitor::on_labels(const DecodedEvent& event, std::vector<EvaluationReport>& reports) {
+  if (!labels_) return;
+  std::optional<LabelEvaluation> labelled = labels_->on_event(event);
+  if (!labelled) return;
+  EvaluationReport& report = reports.emplace_back();
+  report.schema = &schema_;
+  report.labelled_window = true;
+  report.window = labelled->window;
+  report.evaluation = std::move(labelled->evaluation);
+  report.decision = std::move(labelled->decision);
+  report.performance = std::move(labelled->metrics);
+  report.output = alerts_.on_label_evaluation(report.evaluation, report.decision, report.window);
 }
 
 namespace {

@@ -15,6 +15,7 @@
 #include "driftd/detector.h"
 #include "driftd/evaluation_report.h"
 #include "driftd/event.h"
+#include "labels/label_monitor.h"
 #include "state/partition_snapshot.h"
 #include "window/model_window.h"
 #include "window/reference_profile.h"
@@ -34,9 +35,12 @@ class ModelMonitor {
   // With `defer_calibration`, a count window too is calibrated only at its
   // first evaluation (`run`: a model restored from a snapshot brings its
   // thresholds, and one whose partition another instance owns needs none).
+  // `reference_performance`: the headline metric of the reference's own
+  // labels (labels/label_monitor.h), for a model whose labels set max_drop.
   ModelMonitor(const ModelSchema& schema, const ModelConfig& model, const Defaults& defaults,
                std::optional<ReferenceData> reference, std::optional<Calibration> calibrated = std::nullopt,
-               bool defer_calibration = false);
+               bool defer_calibration = false, std::optional<double> reference_performance = std::nullopt);
+  ~ModelMonitor();
   // The window and the detectors view the reference profile it holds: a
   // copy or a move would leave them reading the old one. Held by pointer.
   ModelMonitor(const ModelMonitor&) = delete;
@@ -64,6 +68,8 @@ class ModelMonitor {
   // Values past a memory bound so far: categories beyond kMaxCategories,
   // events a time window let go early at max_events.
   std::uint64_t overflowed() const;
+  // Ground truth, for a model with `labels` (else null).
+  const LabelMonitor* labels() const { return labels_.get(); }
 
  private:
   void start_windows(const ReferenceData& reference);
@@ -71,6 +77,7 @@ class ModelMonitor {
   bool calibration_fits(const Calibration& calibration) const;
   void gather_reference(const DecodedEvent& event);
   EvaluationReport evaluate();
+  void on_labels(const DecodedEvent& event, std::vector<EvaluationReport>& reports);
 
   const ModelSchema& schema_;
   const ModelConfig& model_;
@@ -94,7 +101,8 @@ class ModelMonitor {
   std::optional<ReferenceData> calibration_source_;
   std::optional<std::int64_t> first_event_ts_;    // the earliest event in a window so far
   AlertPolicy alerts_;
-  std::uint64_t sequence_ = 0;                    // events of this model so far
+  std::unique_ptr<LabelMonitor> labels_;
+  std::uint64_t sequence_ = 0;                    // events of this model so far (feedback events aside)
   // After restore(): where refill() starts keeping events, and the sequence of the next.
   std::int64_t refill_offset_ = -1;
   std::uint64_t refill_sequence_ = 0;

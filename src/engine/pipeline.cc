@@ -9,13 +9,18 @@ Pipeline::Pipeline(const Config& config, Calibrate calibrate)
   for (std::size_t m = 0; m < config.models.size(); ++m) {
     const ModelConfig& model = config.models[m];
     std::optional<ReferenceData> reference;
+    std::optional<double> performance;
     if (!model.reference.path.empty()) {
-      reference = reference_from_table(read_table(model.reference.path, model.id), schemas_[m]);
+      const Table table = read_table(model.reference.path, model.id);
+      reference = reference_from_table(table, schemas_[m]);
+      if (model.labels && model.labels->max_drop) performance = reference_performance(table, *model.labels);
     }
     fingerprints_.push_back(model_fingerprint(model, reference));
     references_.push_back(std::move(reference));
+    reference_performances_.push_back(performance);
     monitors_.push_back(std::make_unique<ModelMonitor>(schemas_[m], model, config.defaults, references_[m],
-                                                       std::nullopt, calibrate_ == Calibrate::when_needed));
+                                                       std::nullopt, calibrate_ == Calibrate::when_needed,
+                                                       performance));
   }
   counters_.consumed.assign(config.models.size(), 0);
   counters_.late.assign(config.models.size(), 0);
@@ -61,7 +66,8 @@ void Pipeline::reset_model(std::size_t model) {
   if (references_[model]) calibrated = monitors_[model]->calibration();
   monitors_[model] = std::make_unique<ModelMonitor>(schemas_[model], config_.models[model], config_.defaults,
                                                     references_[model], std::move(calibrated),
-                                                    calibrate_ == Calibrate::when_needed);
+                                                    calibrate_ == Calibrate::when_needed,
+                                                    reference_performances_[model]);
 }
 
 ModelSnapshot Pipeline::snapshot(std::size_t model) const {

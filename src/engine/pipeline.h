@@ -90,6 +90,7 @@ class Pipeline {
   Calibrate calibrate_;
   std::vector<ModelSchema> schemas_;
   std::vector<std::optional<ReferenceData>> references_;  // from files; kept for reset_model()
+  std::vector<std::optional<double>> reference_performances_;  // of the reference's labels (labels.max_drop)
   std::vector<std::uint64_t> fingerprints_;               // per model (state/model_fingerprint.h)
   EventDecoder decoder_;
   std::vector<std::unique_ptr<ModelMonitor>> monitors_;

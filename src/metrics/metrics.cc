@@ -58,6 +58,9 @@ struct Metrics::Families {
   Family<Gauge>& last_evaluation;
   Family<Gauge>& window_events;
   Family<Gauge>& detected;
+  Family<Counter>& labels;
+  Family<Gauge>& labels_pending;
+  Family<Gauge>& label_lag;
 };
 
 Metrics::Metrics(const std::vector<ModelSchema>& schemas, const Config& config)
@@ -159,7 +162,20 @@ Metrics::Metrics(const std::vector<ModelSchema>& schemas, const Config& config)
       .window_events = gauge("driftd_window_events", "Events in the model's current window."),
       .detected = gauge("driftd_drift_detected",
                         "1 when a drift test detected drift at its last successful evaluation, else 0."),
+      .labels = counter("driftd_labels_total",
+                        "Ground truth of models with labels, by outcome: in_event and joined labels gave a labelled "
+                        "prediction; unmatched, late, duplicate and no_prediction labels did not; expired and "
+                        "dropped predictions were let go unlabelled."),
+      .labels_pending = gauge("driftd_labels_pending", "Predictions waiting for their feedback label."),
+      .label_lag = gauge("driftd_label_lag_seconds",
+                         "Event time between the last joined feedback label and its prediction."),
   };
+  performance_family_ = &gauge("driftd_model_performance",
+                               "The model's performance over its last window of labelled events, by metric "
+                               "(accuracy, error_rate, precision, recall, f1; mae, rmse).");
+  reference_performance_family_ = &gauge("driftd_reference_performance",
+                                         "The performance of the reference's own labels, on the metric the "
+                                         "performance test compares (accuracy, or mae).");
   for (std::size_t m = 0; m < schemas.size() && m < config.models.size(); ++m) {
     add_model(families, schemas[m], config.models[m]);
   }
@@ -197,6 +213,55 @@ void Metrics::add_model(const Families& f, const ModelSchema& schema, const Mode
   }
   for (const auto& mv : model.multivariate) {
     s.multivariate.push_back(make_test_series(f, schema.id, joined_features(mv.features), mv.test));
+  }
+  if (model.labels) {
+    if (model.labels->max_drop) s.label_tests.push_back(make_test_series(f, schema.id, "label", "performance"));
+    for (const auto& name : model.labels->detectors) s.label_tests.push_back(make_test_series(f, schema.id, "label", name));
+    for (const char* outcome :
+         {"in_event", "joined", "unmatched", "late", "duplicate", "expired", "dropped", "no_prediction"}) {
+      s.labels.emplace(outcome, &f.labels.Add({{"model", schema.id}, {"outcome", outcome}}));
+    }
+    s.labels_pending = &f.labels_pending.Add(labels);
+    s.label_lag = &f.label_lag.Add(labels);
+  }
+}
+
+void Metrics::add_labels(std::size_t model, std::string_view outcome, std::uint64_t n) {
+  if (model >= models_.size()) return;
+  const auto found = models_[model].labels.find(outcome);
+  if (found != models_[model].labels.end()) found->second->Increment(static_cast<double>(n));
+}
+
+void Metrics::set_labels_pending(std::size_t model, std::uint64_t n) {
+  if (model < models_.size() && models_[model].labels_pending) models_[model].labels_pending->Set(double(n));
+}
+
+void Metrics::set_label_lag(std::size_t model, double seconds) {
+  if (model < models_.size() && models_[model].label_lag) models_[model].label_lag->Set(seconds);
+}
+
+void Metrics::set_reference_performance(std::size_t model, std::string_view metric, double value) {
+  if (model >= models_.size()) return;
+  reference_performance_family_->Add({{"model", models_[model].id}, {"metric", std::string(metric)}}).Set(value);
+}
+
+void Metrics::record_labelled(ModelSeries& s, const EvaluationReport& report) {
+  const Evaluation& evaluation = report.evaluation;
+  if (!evaluation.features.empty()) {
+    const auto& results = evaluation.features[0].tests;
+    for (std::size_t t = 0; t < results.size() && t < s.label_tests.size(); ++t) {
+      const bool drift = !report.decision.tests.empty() && t < report.decision.tests[0].size() &&
+                         report.decision.tests[0][t].drift;
+      record_test(s.id, s.label_tests[t], results[t], drift);
+    }
+  }
+  for (const PerformanceMetric& metric : report.performance) {
+    auto found = s.performance.find(metric.name);
+    if (found == s.performance.end()) {
+      prometheus::Gauge* gauge = &performance_family_->Add({{"model", s.id}, {"metric", std::string(metric.name)}});
+      found = s.performance.emplace(std::string(metric.name), gauge).first;
+    }
+    found->second->Set(metric.value);
   }
 }
 
@@ -256,7 +321,21 @@ void Metrics::record(const EvaluationReport& report) {
       std::find_if(models_.begin(), models_.end(), [&](const ModelSeries& s) { return s.id == report.schema->id; });
   if (it == models_.end()) return;
   ModelSeries& s = *it;
+  if (report.labelled_window) {
+    // Its own series: the feature gauges (drifted share, model drift,
+    // window events) are the feature windows'.
+    record_labelled(s, report);
+  } else {
+    record_features(s, report);
+  }
+  for (const Alert& alert : report.output.alerts) {
+    if (alert.state != "firing") continue;
+    (alert.severity == "critical" ? s.alerts_critical : s.alerts_warning)->Increment();
+  }
+  if (report.output.retrain) s.retrain_triggers->Increment();
+}
 
+void Metrics::record_features(ModelSeries& s, const EvaluationReport& report) {
   const Evaluation& evaluation = report.evaluation;
   const Decision& decision = report.decision;
   for (std::size_t c = 0; c < evaluation.features.size() && c < s.columns.size(); ++c) {
@@ -276,13 +355,6 @@ void Metrics::record(const EvaluationReport& report) {
   s.evaluations->Increment();
   s.last_evaluation->Set(static_cast<double>(report.window.end_ts) / 1000.0);
   s.window_events->Set(static_cast<double>(report.window.count));
-
-  for (const Alert& alert : report.output.alerts) {
-    if (alert.state != "firing") continue;
-    (alert.severity == "critical" ? s.alerts_critical : s.alerts_warning)->Increment();
-  }
-  if (report.output.retrain) s.retrain_triggers->Increment();
-
   for (const TestTiming& timing : report.timings) evaluation_histogram(timing.test)->Observe(timing.seconds);
 }
 

@@ -76,6 +76,15 @@ class Metrics {
 
   void set_window_events(std::size_t model, std::uint64_t n);
 
+  // Ground truth of a model with `labels`: labels by outcome (in_event,
+  // joined, unmatched, late, duplicate, expired, dropped, no_prediction),
+  // predictions waiting, the lag of the last joined label, the reference's
+  // headline performance.
+  void add_labels(std::size_t model, std::string_view outcome, std::uint64_t n);
+  void set_labels_pending(std::size_t model, std::uint64_t n);
+  void set_label_lag(std::size_t model, double seconds);
+  void set_reference_performance(std::size_t model, std::string_view metric, double value);
+
   // A model's calibration: each test's statistic threshold
   // (driftd_test_threshold, beside driftd_drift_statistic) and the time it
   // took (driftd_calibration_seconds).
@@ -130,6 +139,12 @@ class Metrics {
     prometheus::Gauge* calibration_seconds = nullptr;  // created at the model's first calibration
     std::vector<std::vector<TestSeries>> columns;  // [column][test], as in the schema
     std::vector<TestSeries> multivariate;
+    // Models with `labels`: the labelled window's tests (performance, then the detectors).
+    std::vector<TestSeries> label_tests;
+    std::map<std::string, prometheus::Counter*, std::less<>> labels;  // by outcome
+    std::map<std::string, prometheus::Gauge*, std::less<>> performance;  // by metric, at the first evaluation
+    prometheus::Gauge* labels_pending = nullptr;
+    prometheus::Gauge* label_lag = nullptr;
   };
 
   struct Families;  // the per-model families, registered once
@@ -137,6 +152,8 @@ class Metrics {
   static TestSeries make_test_series(const Families& families, const std::string& model, std::string feature,
                                      const std::string& test);
   void record_test(const std::string& model, TestSeries& series, const TestResult& result, bool drift);
+  void record_labelled(ModelSeries& series, const EvaluationReport& report);
+  void record_features(ModelSeries& series, const EvaluationReport& report);
   void set_threshold(const std::string& model, TestSeries& series, double threshold);
   prometheus::Histogram* evaluation_histogram(std::string_view test);
 
@@ -150,6 +167,8 @@ class Metrics {
   prometheus::Family<prometheus::Histogram>* evaluation_seconds_family_ = nullptr;
 
   std::vector<ModelSeries> models_;
+  prometheus::Family<prometheus::Gauge>* performance_family_ = nullptr;
+  prometheus::Family<prometheus::Gauge>* reference_performance_family_ = nullptr;
   std::vector<prometheus::Counter*> invalid_;  // by InvalidReason
   prometheus::Counter* dead_lettered_ = nullptr;
   prometheus::Counter* dead_letters_truncated_ = nullptr;

@@ -20,14 +20,18 @@ struct Run {
   std::string err;
 };
 
-// Writes `content` to a fresh folder of its own under the temp folder and
-// returns the file's path.
-inline std::string write_temp_file(const std::string& name, const std::string& content) {
+// A fresh folder of its own under the temp folder.
+inline std::filesystem::path make_temp_dir() {
   static int counter = 0;
   const auto dir = std::filesystem::temp_directory_path() /
                    ("driftd-cli-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
   std::filesystem::create_directories(dir);
-  const auto path = (dir / name).string();
+  return dir;
+}
+
+// Writes `content` to a fresh folder of its own and returns the file's path.
+inline std::string write_temp_file(const std::string& name, const std::string& content) {
+  const auto path = (make_temp_dir() / name).string();
   std::ofstream(path) << content;
   return path;
 }

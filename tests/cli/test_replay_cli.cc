@@ -22,14 +22,6 @@ constexpr std::int64_t kStart = 1763800000000;
 
 std::int64_t ts_of(int i) { return kStart + std::int64_t(i) * 10; }
 
-std::filesystem::path make_dir() {
-  static int counter = 0;
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("driftd-replay-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-  std::filesystem::create_directories(dir);
-  return dir;
-}
-
 std::string reference_csv(std::mt19937_64& random) {
   std::normal_distribution<double> normal;
   std::ostringstream out;
@@ -80,7 +72,7 @@ models:
 }  // namespace
 
 TEST_CASE("replay cli: drift fires on the drifting model only, after the onset, with a retrain trigger", "[cli][replay]") {
-  const auto dir = make_dir();
+  const auto dir = driftd::testing::make_temp_dir();
   std::mt19937_64 random(2026);
   std::ofstream(dir / "drifty.csv") << reference_csv(random);
   std::ofstream(dir / "steady.csv") << reference_csv(random);
@@ -130,7 +122,7 @@ TEST_CASE("replay cli: drift fires on the drifting model only, after the onset, 
 }
 
 TEST_CASE("replay cli: a bad configuration stops before any event is read", "[cli][replay]") {
-  const auto dir = make_dir();
+  const auto dir = driftd::testing::make_temp_dir();
   std::ofstream(dir / "driftd.yaml") << "models:\n  - id: m\n    reference: {path: missing.csv}\n"
                                         "    window: {size: 10, step: 5}\n    features: [{name: x, type: numeric}]\n";
   std::ofstream(dir / "events.jsonl") << "{\"features\":{\"x\":1}}\n";

@@ -462,3 +462,44 @@ TEST_CASE("config: a bad alerting.mode or false_alarm_every names its line and k
     }
   }
 }
+
+TEST_CASE("config: labels load with their defaults", "[config][labels]") {
+  const Config config = load_config(temp_file("driftd.yaml", kModel +
+                                                                 "    labels:\n"
+                                                                 "      positive_class: 1.0\n"
+                                                                 "      detectors: [ddm, adwin]\n"));
+  const auto& labels = config.models[0].labels;
+  REQUIRE(labels);
+  CHECK(labels->task == LabelTask::classification);
+  CHECK(labels->positive_class == "1");  // 1, 1.0 and "1" are one class
+  CHECK_FALSE(labels->threshold);
+  CHECK(labels->join_within == Millis(3'600'000));
+  CHECK(labels->max_pending == 1'000'000);
+  CHECK(labels->window_size == 2'000);
+  CHECK(labels->window_step == 500);
+  CHECK_FALSE(labels->max_drop);
+  CHECK(labels->detectors == std::vector<std::string>{"ddm", "adwin"});
+  CHECK(config.input.event_id_field == "event_id");
+}
+
+TEST_CASE("config: a bad labels block names its line and key", "[config][labels]") {
+  const std::vector<std::tuple<std::string, std::string, std::string>> cases = {
+      {"    labels: {detectors: [ddm, cusum]}\n", "models[0].labels.detectors[1]", "unknown concept-drift detector"},
+      {"    labels: {detectors: [ddm, ddm]}\n", "models[0].labels.detectors[1]", "named twice"},
+      {"    labels: {task: regression}\n", "models[0].labels", "test nothing"},
+      {"    labels: {task: ranking, detectors: [ddm]}\n", "models[0].labels.task", "classification or regression"},
+      {"    labels: {threshold: 0.5, detectors: [ddm]}\n", "models[0].labels.threshold", "positive_class"},
+      {"    labels: {task: regression, positive_class: 1, detectors: [ddm]}\n", "models[0].labels.positive_class",
+       "classification"},
+      {"    labels: {window: {size: 10, step: 11}, detectors: [ddm]}\n", "models[0].labels.window.step", "at most"},
+      {"    labels: {max_drop: 0.1}\n", "models[0].labels.max_drop", "from_stream"},
+      {"    labels: {detectors: [ddm], colour: red}\n", "models[0].labels.colour", "unknown key"},
+  };
+  for (const auto& [block, key, message] : cases) {
+    INFO(block);
+    const auto e = load_error(kModel + block);
+    CHECK(e.field() == key);
+    CHECK(e.line() == 8);
+    CHECK_THAT(e.what(), Contains(message));
+  }
+}

@@ -754,3 +754,82 @@ TEST_CASE("event_decoder: several problems: the first reason in enum order") {
         InvalidReason::wrong_type);
   CHECK(reason_of(R"({"ts":-1,"model_id":"churn","features":{"tenure":1e999}})") == InvalidReason::non_finite);
 }
+
+namespace {
+
+// "graded": a classifier with labels; "scored": a regressor with labels.
+Config labelled_models() {
+  Config config;
+  ModelConfig graded;
+  graded.id = "graded";
+  graded.features = {numeric("x")};
+  graded.labels = driftd::LabelsConfig{};
+  ModelConfig scored;
+  scored.id = "scored";
+  scored.features = {numeric("x")};
+  scored.labels = driftd::LabelsConfig{.task = driftd::LabelTask::regression};
+  ModelConfig plain;
+  plain.id = "plain";
+  plain.features = {numeric("x")};
+  config.models = {graded, scored, plain};
+  return config;
+}
+
+}  // namespace
+
+TEST_CASE("event_decoder: labels, event ids and feedback events of models with labels") {
+  using Kind = driftd::LabelValue::Kind;
+  const Config config = labelled_models();
+  EventDecoder decoder = decoder_for(config);
+  DecodedEvent event;
+
+  SECTION("a prediction with its label") {
+    REQUIRE(decoder.decode(R"({"model_id":"graded","features":{"x":1},"prediction":"a","label":true})", 0, event) ==
+            InvalidReason::none);
+    CHECK_FALSE(event.feedback);
+    CHECK(event.prediction.kind == Kind::text);
+    CHECK(event.prediction.text == "a");
+    CHECK(event.label.kind == Kind::text);
+    CHECK(event.label.text == "true");
+    CHECK(event.event_id.empty());
+  }
+  SECTION("a prediction waiting for its label, with a numeric event id") {
+    REQUIRE(decoder.decode(R"({"model_id":"graded","event_id":17,"features":{"x":1},"prediction":1})", 0, event) ==
+            InvalidReason::none);
+    CHECK_FALSE(event.feedback);
+    CHECK(event.event_id == "17");
+    CHECK(event.prediction.kind == Kind::number);
+    CHECK(event.label.kind == Kind::none);
+  }
+  SECTION("a feedback event: event_id and label, no features or prediction") {
+    REQUIRE(decoder.decode(R"({"model_id":"graded","event_id":"e1","label":0,"ts":5})", 0, event) ==
+            InvalidReason::none);
+    CHECK(event.feedback);
+    CHECK(event.event_id == "e1");
+    CHECK(event.label.kind == Kind::number);
+    CHECK(event.label.number == 0);
+    CHECK(event.ts_ms == 5);
+  }
+  SECTION("with features it is a prediction, not feedback") {
+    REQUIRE(decoder.decode(R"({"model_id":"graded","event_id":"e1","label":0,"features":{}})", 0, event) ==
+            InvalidReason::none);
+    CHECK_FALSE(event.feedback);
+  }
+  SECTION("ill-typed labels and ids are wrong_type, non-finite ones non_finite") {
+    CHECK(decoder.decode(R"({"model_id":"graded","event_id":"e1","label":[1]})", 0, event) == InvalidReason::wrong_type);
+    CHECK(decoder.decode(R"({"model_id":"graded","event_id":true,"label":1})", 0, event) == InvalidReason::wrong_type);
+    CHECK(decoder.decode(R"({"model_id":"scored","event_id":"e1","label":"high"})", 0, event) ==
+          InvalidReason::wrong_type);
+    CHECK(decoder.decode(R"({"model_id":"scored","features":{"x":1},"prediction":"high"})", 0, event) ==
+          InvalidReason::wrong_type);
+    CHECK(decoder.decode(R"({"model_id":"scored","event_id":"e1","label":1e999})", 0, event) ==
+          InvalidReason::non_finite);
+  }
+  SECTION("a model without labels ignores them, as before") {
+    REQUIRE(decoder.decode(R"({"model_id":"plain","event_id":[1],"label":{"a":1},"features":{"x":1}})", 0, event) ==
+            InvalidReason::none);
+    CHECK_FALSE(event.feedback);
+    CHECK(event.label.kind == Kind::none);
+    CHECK(event.event_id.empty());
+  }
+}

@@ -1,0 +1,196 @@
+#include "labels/label_monitor.h"
+
+#include <stdexcept>
+
+#include "driftd/error.h"
+#include "driftd/table.h"
+#include "error_stream_registry.h"
+#include "samples/samples.h"
+#include "util/format_number.h"
+
+namespace driftd {
+namespace {
+
+constexpr const char* kFeature = "label";
+
+TestDecision decided(double threshold, bool drift, bool change_point) {
+  return TestDecision{.threshold = threshold, .alpha = 0.0, .drift = drift, .change_point = change_point};
+}
+
+}  // namespace
+
+LabelMonitor::LabelMonitor(const LabelsConfig& labels, std::optional<double> reference_performance)
+    : labels_(labels),
+      reference_performance_(reference_performance),
+      join_(labels.join_within.count(), labels.max_pending) {
+  if (labels.max_drop && !reference_performance) {
+    throw std::invalid_argument("LabelMonitor: the performance test needs the reference's performance");
+  }
+  for (const std::string& name : labels.detectors) {
+    auto detector = make_error_stream_detector(name);
+    if (!detector) throw std::invalid_argument("LabelMonitor: unknown detector " + name);
+    watches_.push_back(Watch{std::move(detector)});
+  }
+  ring_.reserve(labels.window_size);
+  ring_ts_.reserve(labels.window_size);
+}
+
+LabelMonitor::~LabelMonitor() = default;
+
+std::optional<LabelEvaluation> LabelMonitor::on_event(const DecodedEvent& event) {
+  if (event.feedback) {
+    const std::optional<HeldValue> prediction = join_.take_label(event.event_id, event.ts_ms);
+    if (!prediction) return std::nullopt;
+    OutcomeProblem problem;
+    const auto outcome = labelled_outcome(labels_, prediction->view(), event.label, problem);
+    // A waiting prediction always has a value of the right type: the decoder checked it.
+    if (!outcome) return std::nullopt;
+    return add_outcome(*outcome, event.ts_ms);
+  }
+  if (event.label.kind != LabelValue::Kind::none) {
+    ++counts_.in_event;
+    OutcomeProblem problem;
+    const auto outcome = labelled_outcome(labels_, event.prediction, event.label, problem);
+    if (!outcome) {
+      ++counts_.no_prediction;
+      return std::nullopt;
+    }
+    return add_outcome(*outcome, event.ts_ms);
+  }
+  if (!event.event_id.empty() && event.prediction.kind != LabelValue::Kind::none) {
+    join_.add_prediction(event.event_id, event.ts_ms, event.prediction);
+  }
+  return std::nullopt;
+}
+
+std::optional<LabelEvaluation> LabelMonitor::add_outcome(const LabelledOutcome& outcome, std::int64_t ts_ms) {
+  ++counts_.outcomes;
+  for (Watch& watch : watches_) {
+    if (watch.detector->update(outcome.error) == ErrorStreamStatus::drift) {
+      // Only a rise of the error is a concept drift to alert on.
+      if (watch.detector->drift_was_rise()) {
+        watch.drifted = true;
+        watch.statistic_at_drift = watch.detector->statistic();
+      }
+      // Taken either way: the detector starts over on the stream as it is now.
+      watch.detector->reset();
+    }
+  }
+  if (ring_.size() < labels_.window_size) {
+    ring_.push_back(outcome);
+    ring_ts_.push_back(ts_ms);
+  } else {
+    ring_[next_] = outcome;
+    ring_ts_[next_] = ts_ms;
+  }
+  next_ = (next_ + 1) % labels_.window_size;
+  if (counts_.outcomes < labels_.window_size || (counts_.outcomes - labels_.window_size) % labels_.window_step != 0) {
+    return std::nullopt;
+  }
+  return evaluate();
+}
+
+LabelEvaluation LabelMonitor::evaluate() {
+  // The ring is full here, and next_ is its oldest.
+  ordered_.assign(ring_.begin() + std::ptrdiff_t(next_), ring_.end());
+  ordered_.insert(ordered_.end(), ring_.begin(), ring_.begin() + std::ptrdiff_t(next_));
+  LabelEvaluation out;
+  out.metrics = performance_metrics(labels_, ordered_);
+  last_metrics_ = out.metrics;
+  out.window = WindowInfo{.count = ordered_.size(),
+                          .start_ts = ring_ts_[next_],
+                          .end_ts = ring_ts_[(next_ + ring_.size() - 1) % ring_.size()],
+                          .end_sequence = counts_.outcomes};
+
+  FeatureEvaluation feature{.name = kFeature, .categorical = labels_.task == LabelTask::classification};
+  std::vector<TestDecision> decisions;
+  if (labels_.max_drop) {
+    const double drop =
+        performance_drop(labels_.task, *reference_performance_, headline_value(labels_.task, out.metrics));
+    feature.tests.push_back(
+        TestResult{.test = "performance", .kind = TestKind::distance, .statistic = drop, .threshold = *labels_.max_drop});
+    decisions.push_back(decided(*labels_.max_drop, drop > *labels_.max_drop, false));
+  }
+  for (Watch& watch : watches_) {
+    const double statistic = watch.drifted ? watch.statistic_at_drift : watch.detector->statistic();
+    feature.tests.push_back(TestResult{.test = std::string(watch.detector->name()),
+                                       .kind = TestKind::distance,
+                                       .statistic = statistic});
+    decisions.push_back(decided(0.0, watch.drifted, true));
+    watch.drifted = false;
+  }
+  bool drift = false;
+  for (const TestDecision& d : decisions) drift = drift || d.drift;
+  out.evaluation.features.push_back(std::move(feature));
+  out.decision.tests.push_back(std::move(decisions));
+  out.decision.feature_drift.push_back(drift);
+  out.decision.drifted_share = drift ? 1.0 : 0.0;
+  out.decision.drift = drift;
+  return out;
+}
+
+std::string describe_labels(const LabelMonitor& labels) {
+  const LabelCounts c = labels.counts();
+  std::string out = "labels: " + std::to_string(c.outcomes) + " labelled (" + std::to_string(c.in_event) +
+                    " in events, " + std::to_string(c.join.joined) + " joined)";
+  const std::pair<const char*, std::uint64_t> problems[] = {
+      {"no prediction", c.no_prediction}, {"unmatched", c.join.unmatched}, {"late", c.join.late},
+      {"duplicate", c.join.duplicate},    {"expired", c.join.expired},     {"dropped", c.join.dropped}};
+  for (const auto& [what, count] : problems) {
+    if (count > 0) out += ", " + std::to_string(count) + " " + what;
+  }
+  out += ", " + std::to_string(labels.pending()) + " waiting";
+  for (const PerformanceMetric& metric : labels.last_metrics()) {
+    out += "; " + std::string(metric.name) + " " + format_number("%.4g", metric.value);
+    if (metric.name == headline_metric(labels.task()) && labels.reference_performance()) {
+      out += " (reference " + format_number("%.4g", *labels.reference_performance()) + ")";
+    }
+  }
+  return out;
+}
+
+double reference_performance(const Table& table, const LabelsConfig& labels) {
+  const Column* label = table.find("label");
+  const Column* prediction = table.find("prediction");
+  if (label == nullptr || prediction == nullptr) {
+    throw InputError(table.path, 1, label == nullptr ? "label" : "prediction",
+                     "labels.max_drop compares the model's performance with the reference's: the reference needs "
+                     "a label and a prediction column");
+  }
+  // A CSV cell has no type: one that reads as a number is one, so that the
+  // class "1.0" in the file is the class 1 a JSON event carries.
+  const auto value_of = [](const Column& column, std::size_t row) {
+    LabelValue value;
+    if (column.kinds[row] == CellKind::missing) return value;
+    if (const auto number = cell_number(column.cells[row], column.kinds[row])) {
+      value.kind = LabelValue::Kind::number;
+      value.number = *number;
+    } else {
+      value.kind = LabelValue::Kind::text;
+      value.text = column.cells[row];
+    }
+    return value;
+  };
+  const bool numeric = labels.task == LabelTask::regression;
+  std::vector<LabelledOutcome> outcomes;
+  for (std::size_t row = 0; row < table.rows(); ++row) {
+    const LabelValue actual = value_of(*label, row);
+    const LabelValue predicted = value_of(*prediction, row);
+    if (actual.kind == LabelValue::Kind::none || predicted.kind == LabelValue::Kind::none) continue;
+    OutcomeProblem problem;
+    const auto outcome = labelled_outcome(labels, predicted, actual, problem);
+    if (!outcome) {
+      const bool label_at_fault = numeric && actual.kind != LabelValue::Kind::number;
+      throw InputError(table.path, table.row_line[row], label_at_fault ? "label" : "prediction",
+                       "expected a finite number, found '" +
+                           std::string(label_at_fault ? label->cells[row] : prediction->cells[row]) + "'");
+    }
+    outcomes.push_back(*outcome);
+  }
+  if (outcomes.empty()) {
+    throw InputError(table.path, 1, "label", "no row has both a label and a prediction: no reference performance");
+  }
+  return headline_value(labels.task, performance_metrics(labels, outcomes));
+}
+
+}  // namespace driftd
