@@ -196,6 +196,7 @@ ModelSnapshot ModelMonitor::snapshot() const {
   out.calibration = calibration_;
   out.alerts = alerts_.snapshot();
   out.last_retrain_at = alerts_.last_retrain_at();
+  if (labels_) out.labels = labels_->snapshot();
   return out;
 }
 
@@ -245,6 +246,11 @@ bool ModelMonitor::restore(const ModelSnapshot& snapshot) {
     refill_offset_ = snapshot.window.refill_offset;
     refill_sequence_ = snapshot.window.refill_sequence;
   }
+  if (labels_.get() == nullptr) {
+    if (snapshot.labels) return false;
+  } else if (!snapshot.labels || !labels_->restore(*snapshot.labels)) {
+    return false;
+  }
   first_event_ts_ = snapshot.first_event_ts;
   alerts_.restore(snapshot.alerts, snapshot.last_retrain_at);
   sequence_ = snapshot.sequence;
@@ -252,7 +258,8 @@ bool ModelMonitor::restore(const ModelSnapshot& snapshot) {
 }
 
 void ModelMonitor::refill(const DecodedEvent& event) {
-  if (!window_ || refill_offset_ < 0 || event.offset < refill_offset_) return;
+  // A feedback event never entered the window; its label is in the snapshot's labels.
+  if (event.feedback || !window_ || refill_offset_ < 0 || event.offset < refill_offset_) return;
   window_->refill(event, refill_sequence_++);
 }
 

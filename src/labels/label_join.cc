@@ -63,4 +63,39 @@ std::optional<HeldValue> LabelJoin::take_label(std::string_view event_id, std::i
   return std::move(waiting.prediction);
 }
 
+void LabelJoin::save(LabelSnapshot& out) const {
+  out.waiting.clear();
+  for (const std::string& id : arrival_) {
+    const Waiting& w = waiting_.at(id);
+    out.waiting.push_back({.event_id = id,
+                           .ts_ms = w.ts_ms,
+                           .kind = std::uint8_t(w.prediction.kind),
+                           .number = w.prediction.number,
+                           .text = w.prediction.text,
+                           .labelled = w.labelled});
+  }
+  out.latest_ts = latest_ts_;
+  out.last_lag_ms = last_lag_ms_;
+}
+
+bool LabelJoin::load(const LabelSnapshot& in) {
+  reset();
+  bool fits = in.waiting.size() <= max_pending_;
+  for (std::size_t i = 0; fits && i < in.waiting.size(); ++i) {
+    const WaitingPrediction& p = in.waiting[i];
+    fits = p.kind <= std::uint8_t(LabelValue::Kind::text) &&
+           waiting_.emplace(p.event_id, Waiting{p.ts_ms, {LabelValue::Kind(p.kind), p.number, p.text}, p.labelled})
+               .second;
+    arrival_.push_back(p.event_id);
+    pending_ += p.labelled ? 0 : 1;
+  }
+  if (!fits) {
+    reset();
+    return false;
+  }
+  latest_ts_ = in.latest_ts;
+  last_lag_ms_ = in.last_lag_ms;
+  return true;
+}
+
 }  // namespace driftd

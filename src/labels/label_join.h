@@ -19,6 +19,7 @@
 #include <unordered_map>
 
 #include "labels/labelled_outcome.h"
+#include "state/partition_snapshot.h"
 
 namespace driftd {
 
@@ -51,6 +52,13 @@ class LabelJoin {
   std::size_t pending() const { return pending_; }
 
   void reset();
+
+  // For state snapshots: the waiting predictions in arrival order, the
+  // latest event time and last lag into `out`; and back, false (and reset)
+  // for a state no LabelJoin of these bounds could have been in.
+  void save(LabelSnapshot& out) const;
+  bool load(const LabelSnapshot& in);
+  void set_counts(const LabelJoinCounts& counts) { counts_ = counts; }
 
  private:
   struct Waiting {

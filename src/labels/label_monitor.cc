@@ -1,5 +1,6 @@
 #include "labels/label_monitor.h"
 
+#include <cmath>
 #include <stdexcept>
 
 #include "driftd/error.h"
@@ -127,6 +128,76 @@ LabelEvaluation LabelMonitor::evaluate() {
   out.decision.drifted_share = drift ? 1.0 : 0.0;
   out.decision.drift = drift;
   return out;
+}
+
+LabelSnapshot LabelMonitor::snapshot() const {
+  LabelSnapshot out;
+  const LabelCounts c = counts();
+  out.counts = {c.in_event,        c.no_prediction,  c.outcomes,       c.join.joined, c.join.unmatched,
+                c.join.late,       c.join.duplicate, c.join.expired,   c.join.dropped};
+  // Oldest first: from next_ when the ring is full, from 0 while it fills.
+  const std::size_t first = ring_.size() == labels_.window_size ? next_ : 0;
+  for (std::size_t k = 0; k < ring_.size(); ++k) {
+    const std::size_t i = (first + k) % ring_.size();
+    out.window_errors.push_back(ring_[i].error);
+    out.window_flags.push_back(std::uint8_t((ring_[i].predicted_positive ? 1 : 0) | (ring_[i].actual_positive ? 2 : 0)));
+    out.window_ts.push_back(ring_ts_[i]);
+  }
+  join_.save(out);
+  for (const Watch& watch : watches_) {
+    ErrorDetectorSnapshot& d = out.detectors.emplace_back();
+    watch.detector->save(d.state);
+    d.drifted = watch.drifted;
+    d.statistic_at_drift = watch.statistic_at_drift;
+  }
+  return out;
+}
+
+bool LabelMonitor::restore(const LabelSnapshot& in) {
+  const std::size_t size = in.window_errors.size();
+  bool fits = in.counts.size() == 9 && in.window_flags.size() == size && in.window_ts.size() == size &&
+              size <= labels_.window_size && in.detectors.size() == watches_.size() &&
+              // The window fills up to its size and then stays full.
+              (size == labels_.window_size ? in.counts[2] >= size : in.counts[2] == size);
+  for (std::size_t k = 0; fits && k < size; ++k) fits = in.window_flags[k] <= 3 && std::isfinite(in.window_errors[k]);
+  fits = fits && join_.load(in);
+  for (std::size_t d = 0; fits && d < watches_.size(); ++d) fits = watches_[d].detector->load(in.detectors[d].state);
+  if (!fits) {
+    // As new: the caller builds the model afresh.
+    join_.reset();
+    for (Watch& watch : watches_) {
+      watch.detector->reset();
+      watch.drifted = false;
+      watch.statistic_at_drift = 0.0;
+    }
+    ring_.clear();
+    ring_ts_.clear();
+    next_ = 0;
+    counts_ = {};
+    return false;
+  }
+  counts_ = LabelCounts{.in_event = in.counts[0], .no_prediction = in.counts[1], .outcomes = in.counts[2]};
+  join_.set_counts(LabelJoinCounts{.joined = in.counts[3],
+                                   .unmatched = in.counts[4],
+                                   .late = in.counts[5],
+                                   .duplicate = in.counts[6],
+                                   .expired = in.counts[7],
+                                   .dropped = in.counts[8]});
+  ring_.clear();
+  ring_ts_.clear();
+  for (std::size_t k = 0; k < size; ++k) {
+    ring_.push_back({.error = in.window_errors[k],
+                     .predicted_positive = (in.window_flags[k] & 1) != 0,
+                     .actual_positive = (in.window_flags[k] & 2) != 0});
+    ring_ts_.push_back(in.window_ts[k]);
+  }
+  next_ = size % labels_.window_size;
+  for (std::size_t d = 0; d < watches_.size(); ++d) {
+    watches_[d].drifted = in.detectors[d].drifted;
+    watches_[d].statistic_at_drift = in.detectors[d].statistic_at_drift;
+  }
+  last_metrics_.clear();
+  return true;
 }
 
 std::string describe_labels(const LabelMonitor& labels) {

@@ -67,6 +67,12 @@ class LabelMonitor {
   std::optional<std::int64_t> last_lag_ms() const { return join_.last_lag_ms(); }
   std::optional<double> reference_performance() const { return reference_performance_; }
   LabelTask task() const { return labels_.task; }
+  // Restarts (state/partition_snapshot.h): the whole ground-truth state,
+  // and putting it back into a monitor of the same configuration; false
+  // (and the monitor as new) for a snapshot that does not fit it.
+  LabelSnapshot snapshot() const;
+  bool restore(const LabelSnapshot& snapshot);
+
   // The metrics of the last evaluation (empty before the first).
   const std::vector<PerformanceMetric>& last_metrics() const { return last_metrics_; }
 

@@ -44,6 +44,40 @@ struct AlertStateSnapshot {
   std::string firing_alert_id;
 };
 
+// A model's ground truth (labels/label_monitor.h), whole: a labelled
+// window's outcomes and the predictions still waiting for their labels
+// come from events far apart in the log, so they are kept here rather
+// than re-read. A model whose predictions wait long at a high rate makes
+// a large snapshot (a restart then reads more of the log instead, exactly).
+struct WaitingPrediction {
+  std::string event_id;
+  std::int64_t ts_ms = 0;
+  std::uint8_t kind = 0;  // LabelValue::Kind
+  double number = 0.0;
+  std::string text;
+  bool labelled = false;
+};
+
+struct ErrorDetectorSnapshot {
+  std::vector<double> state;  // ErrorStreamDetector::save()
+  bool drifted = false;       // since the last evaluation
+  double statistic_at_drift = 0.0;
+};
+
+struct LabelSnapshot {
+  // in_event, no_prediction, outcomes, joined, unmatched, late, duplicate, expired, dropped.
+  std::vector<std::uint64_t> counts;
+  // The labelled window, oldest first: each outcome's error, its flags
+  // (1: predicted positive, 2: actually positive) and event time.
+  std::vector<double> window_errors;
+  std::vector<std::uint8_t> window_flags;
+  std::vector<std::int64_t> window_ts;
+  std::vector<WaitingPrediction> waiting;  // in the order they arrived
+  std::optional<std::int64_t> latest_ts;
+  std::optional<std::int64_t> last_lag_ms;
+  std::vector<ErrorDetectorSnapshot> detectors;  // in configuration order
+};
+
 struct ModelSnapshot {
   std::string model_id;
   // Of the model's configuration and reference (state/model_fingerprint.h):
@@ -67,10 +101,11 @@ struct ModelSnapshot {
   std::optional<Calibration> calibration;
   std::vector<AlertStateSnapshot> alerts;
   std::optional<std::int64_t> last_retrain_at;
+  std::optional<LabelSnapshot> labels;  // models with `labels`
 };
 
 struct PartitionSnapshot {
-  static constexpr std::uint32_t kFormatVersion = 1;
+  static constexpr std::uint32_t kFormatVersion = 2;  // 2: labels
 
   std::string topic;
   std::int32_t partition = 0;

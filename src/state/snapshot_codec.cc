@@ -289,6 +289,58 @@ Calibration get_calibration(Reader& r) {
   return c;
 }
 
+void put_labels(Writer& w, const LabelSnapshot& labels) {
+  w.vector(labels.counts, [&](std::uint64_t count) { w.u64(count); });
+  w.vector(labels.window_errors, [&](double error) { w.f64(error); });
+  w.vector(labels.window_flags, [&](std::uint8_t flags) { w.u8(flags); });
+  w.vector(labels.window_ts, [&](std::int64_t ts) { w.i64(ts); });
+  w.vector(labels.waiting, [&](const WaitingPrediction& p) {
+    w.text(p.event_id);
+    w.i64(p.ts_ms);
+    w.u8(p.kind);
+    w.f64(p.number);
+    w.text(p.text);
+    w.flag(p.labelled);
+  });
+  w.optional(labels.latest_ts, [&](std::int64_t ts) { w.i64(ts); });
+  w.optional(labels.last_lag_ms, [&](std::int64_t lag) { w.i64(lag); });
+  w.vector(labels.detectors, [&](const ErrorDetectorSnapshot& d) {
+    w.vector(d.state, [&](double value) { w.f64(value); });
+    w.flag(d.drifted);
+    w.f64(d.statistic_at_drift);
+  });
+}
+
+LabelSnapshot get_labels(Reader& r) {
+  LabelSnapshot labels;
+  labels.counts = r.vector("label counts", 8, [&] { return r.u64("label count"); });
+  labels.window_errors = r.vector("label window errors", 8, [&] { return r.f64("label window error"); });
+  labels.window_flags = r.vector("label window flags", 1, [&] { return r.u8("label window flags"); });
+  labels.window_ts = r.vector("label window times", 8, [&] { return r.i64("label window time"); });
+  // An id's length, a time, a kind, a number, a text's length and a flag.
+  constexpr std::size_t kMinWaitingBytes = 8 + 8 + 1 + 8 + 8 + 1;
+  labels.waiting = r.vector("waiting predictions", kMinWaitingBytes, [&] {
+    WaitingPrediction p;
+    p.event_id = r.text("waiting event_id");
+    p.ts_ms = r.i64("waiting ts");
+    p.kind = r.u8("waiting kind");
+    p.number = r.f64("waiting number");
+    p.text = r.text("waiting text");
+    p.labelled = r.flag("waiting labelled");
+    return p;
+  });
+  labels.latest_ts = r.optional("labels latest_ts", [&] { return r.i64("labels latest_ts"); });
+  labels.last_lag_ms = r.optional("labels last_lag_ms", [&] { return r.i64("labels last_lag_ms"); });
+  labels.detectors = r.vector("error detectors", kCountBytes + kFlagBytes + 8, [&] {
+    ErrorDetectorSnapshot d;
+    d.state = r.vector("error detector state", 8, [&] { return r.f64("error detector state"); });
+    d.drifted = r.flag("error detector drifted");
+    d.statistic_at_drift = r.f64("error detector statistic_at_drift");
+    return d;
+  });
+  return labels;
+}
+
 void put_model(Writer& w, const ModelSnapshot& model) {
   w.text(model.model_id);
   w.u64(model.fingerprint);
@@ -303,6 +355,7 @@ void put_model(Writer& w, const ModelSnapshot& model) {
   w.optional(model.calibration, [&](const Calibration& calibration) { put_calibration(w, calibration); });
   w.vector(model.alerts, [&](const AlertStateSnapshot& alert) { put_alert(w, alert); });
   w.optional(model.last_retrain_at, [&](std::int64_t at) { w.i64(at); });
+  w.optional(model.labels, [&](const LabelSnapshot& labels) { put_labels(w, labels); });
 }
 
 ModelSnapshot get_model(Reader& r) {
@@ -321,6 +374,7 @@ ModelSnapshot get_model(Reader& r) {
   model.calibration = r.optional("calibration", [&] { return get_calibration(r); });
   model.alerts = r.vector("alerts", kMinAlertBytes, [&] { return get_alert(r); });
   model.last_retrain_at = r.optional("last_retrain_at", [&] { return r.i64("last_retrain_at"); });
+  model.labels = r.optional("labels", [&] { return get_labels(r); });
   return model;
 }
 

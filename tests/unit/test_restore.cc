@@ -24,7 +24,9 @@ namespace {
 //    a categorical column that passes the category bound (overflow code);
 //  - timed: time window with out-of-order events, late ones and max_events;
 //  - joint: calibrated count window with a file reference and MMD;
-//  - gather: a from_stream reference longer than some restarts are in.
+//  - gather: a from_stream reference longer than some restarts are in;
+//  - graded: ground truth, inline and from feedback events, with a concept
+//    drift half way, the performance test and three detectors.
 const char* kConfig = R"(models:
   - id: counted
     reference: {from_stream: 300}
@@ -55,6 +57,19 @@ const char* kConfig = R"(models:
     alerting: {mode: per_window}
     features:
       - {name: x, type: numeric, tests: [ks]}
+  - id: graded
+    reference: {path: graded.csv}
+    window: {size: 100, step: 50}
+    alerting: {mode: per_window, cooldown: 1s}
+    features:
+      - {name: x, type: numeric, tests: [ks]}
+    labels:
+      positive_class: 1
+      join_within: 3s
+      max_pending: 40
+      window: {size: 60, step: 20}
+      max_drop: 0.1
+      detectors: [ddm, adwin, page_hinkley]
 )";
 
 struct Lcg {
@@ -64,6 +79,20 @@ struct Lcg {
     return double(state >> 11) / double(1ULL << 53);
   }
 };
+
+// x, and a prediction right 90 % of the time.
+std::string graded_reference() {
+  Lcg rng{11};
+  std::string csv = "x,prediction,label\n";
+  for (int i = 0; i < 400; ++i) {
+    const int prediction = rng.next() < 0.5 ? 1 : 0;
+    const int label = rng.next() < 0.9 ? prediction : 1 - prediction;
+    char line[64];
+    std::snprintf(line, sizeof line, "%.6f,%d,%d\n", rng.next(), prediction, label);
+    csv += line;
+  }
+  return csv;
+}
 
 std::string joint_reference() {
   Lcg rng{7};
@@ -84,6 +113,31 @@ std::vector<std::string> stream(int count) {
   for (int i = 0; i < count; ++i) {
     const double shift = i > count / 2 ? 0.4 : 0.0;
     char message[256];
+    if (i % 6 == 5) {
+      // graded: by turns a prediction awaiting feedback, one with its
+      // label, and the feedback for the prediction of 14 turns before (some
+      // too late, past join_within). Right 90 % of the time, then 50 %.
+      const int turn = i / 6;
+      const int ts = 1000 + 10 * i;
+      const int prediction = rng.next() < 0.5 ? 1 : 0;
+      const double right = i > count / 2 ? 0.5 : 0.9;
+      const int label = rng.next() < right ? prediction : 1 - prediction;
+      if (turn % 3 == 0) {
+        std::snprintf(message, sizeof message,
+                      R"({"model_id":"graded","ts":%d,"event_id":"p%d","features":{"x":%.4f},"prediction":%d})", ts,
+                      turn, rng.next(), prediction);
+      } else if (turn % 3 == 1) {
+        std::snprintf(message, sizeof message,
+                      R"({"model_id":"graded","ts":%d,"features":{"x":%.4f},"prediction":%d,"label":%d})", ts,
+                      rng.next(), prediction, label);
+      } else {
+        const int late = turn % 21 == 2 ? 4000 : 0;
+        std::snprintf(message, sizeof message, R"({"model_id":"graded","ts":%d,"event_id":"p%d","label":%d})",
+                      ts + late, turn - 14, label);
+      }
+      out.emplace_back(message);
+      continue;
+    }
     switch (i % 5) {
       case 0:
       case 1: {
@@ -155,6 +209,7 @@ TEST_CASE("restore: a snapshot, the window refilled from replay_from, then the r
           "[restore]") {
   TempDir dir;
   dir.write("joint.csv", joint_reference());
+  dir.write("graded.csv", graded_reference());
   const driftd::Config config = driftd::load_config(dir.write("driftd.yaml", kConfig));
   const std::vector<std::string> messages = stream(6000);
 
@@ -175,6 +230,10 @@ TEST_CASE("restore: a snapshot, the window refilled from replay_from, then the r
   }
   lines_before[messages.size()] = all.lines.size();
   REQUIRE(all.lines.size() > 100);
+  // The labelled model evaluated, and its performance fired.
+  CHECK(std::count_if(all.lines.begin(), all.lines.end(), [](const std::string& l) {
+          return l.find("\"test\":\"performance\"") != std::string::npos;
+        }) >= 1);
   CHECK(std::count_if(all.lines.begin(), all.lines.end(),
                       [](const std::string& l) { return l.find("\"state\":\"firing\"") != std::string::npos; }) > 3);
 
@@ -202,16 +261,18 @@ TEST_CASE("restore: a snapshot, the window refilled from replay_from, then the r
     const std::vector<std::string> expected(all.lines.begin() + long(lines_before[cut]), all.lines.end());
     REQUIRE(resumed.lines.size() == expected.size());
     for (std::size_t j = 0; j < expected.size(); ++j) REQUIRE(resumed.lines[j] == expected[j]);
-    // About a window re-read, not the stream: the counted model's 200
-    // events are 2/5 of the messages, so ~500 messages, and the timed
-    // window's 2 s of event time with up to 1.5 s of disorder ~350.
-    if (cut > 3000) CHECK(std::int64_t(cut) - replay_from <= 600);
+    // About a window re-read, not the stream: the graded model's window of
+    // 100 predictions is the longest, its predictions a ninth of the
+    // messages (feedback events are not in the window), so ~900 messages.
+    // Its labelled window and waiting predictions come from the snapshot.
+    if (cut > 3000) CHECK(std::int64_t(cut) - replay_from <= 950);
   }
 }
 
 TEST_CASE("restore: a snapshot of another configuration leaves the model fresh", "[restore]") {
   TempDir dir;
   dir.write("joint.csv", joint_reference());
+  dir.write("graded.csv", graded_reference());
   const driftd::Config config = driftd::load_config(dir.write("driftd.yaml", kConfig));
   std::string changed_text = kConfig;
   changed_text.replace(changed_text.find("size: 200"), 9, "size: 210");
@@ -284,6 +345,7 @@ TEST_CASE("restore: a stream reference's calibration comes back from the snapsho
 TEST_CASE("restore: run calibrates a model at its first evaluation, to the same thresholds as at start", "[restore]") {
   TempDir dir;
   dir.write("joint.csv", joint_reference());
+  dir.write("graded.csv", graded_reference());
   const driftd::Config config = driftd::load_config(dir.write("driftd.yaml", kConfig));
   const std::size_t joint = 2;
   Pipeline at_start(config);
