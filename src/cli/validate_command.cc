@@ -11,6 +11,8 @@
 #include "driftd/table.h"
 #include "engine/calibration_summary.h"
 #include "engine/model_monitor.h"
+#include "labels/label_monitor.h"
+#include "util/format_number.h"
 #include "util/show_duration.h"
 #include "window/reference_profile.h"
 
@@ -20,6 +22,25 @@ namespace {
 std::string join(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+// What a model does with its labels, on the lines validate prints.
+std::string labels_summary(const LabelsConfig& labels, std::optional<double> reference) {
+  const bool regression = labels.task == LabelTask::regression;
+  std::string out = std::string("  labels: ") + (regression ? "regression (absolute errors)" : "classification");
+  if (!labels.positive_class.empty()) out += ", positive class " + labels.positive_class;
+  if (labels.threshold) out += " when the score >= " + format_number("%g", *labels.threshold);
+  out += "; windows of " + std::to_string(labels.window_size) + " labelled events, evaluated every " +
+         std::to_string(labels.window_step) + "; feedback joined within " + show_duration(labels.join_within) +
+         ", at most " + std::to_string(labels.max_pending) + " predictions waiting\n";
+  if (labels.max_drop) {
+    out += std::string("  performance: fires when ") + (regression ? "MAE rises more than " : "accuracy falls more than ") +
+           format_number("%g", *labels.max_drop) + (regression ? " above" : " below") + " the reference's";
+    if (reference) out += " (" + format_number("%.4g", *reference) + ")";
+    out += "\n";
+  }
+  if (!labels.detectors.empty()) out += "  concept-drift detectors on the errors: " + join(labels.detectors) + "\n";
   return out;
 }
 
@@ -41,11 +62,17 @@ int validate_command(const std::vector<std::string>& args) {
   // so what validate shows is what the daemon will decide with.
   const std::vector<ModelSchema> schemas = model_schemas(config);
   std::vector<std::optional<Calibration>> calibrations(config.models.size());
+  // The performance of a reference's own labels, for the performance test.
+  std::vector<std::optional<double>> performances(config.models.size());
   for (std::size_t m = 0; m < config.models.size(); ++m) {
     const ModelConfig& model = config.models[m];
     if (model.reference.path.empty()) continue;
-    ReferenceData reference = reference_from_table(read_table(model.reference.path, model.id), schemas[m]);
-    calibrations[m] = ModelMonitor(schemas[m], model, config.defaults, std::move(reference)).calibration();
+    const Table table = read_table(model.reference.path, model.id);
+    ReferenceData reference = reference_from_table(table, schemas[m]);
+    if (model.labels && model.labels->max_drop) performances[m] = reference_performance(table, *model.labels);
+    calibrations[m] = ModelMonitor(schemas[m], model, config.defaults, std::move(reference), std::nullopt, false,
+                                   performances[m])
+                          .calibration();
   }
 
   std::ostringstream out;
@@ -82,6 +109,7 @@ int validate_command(const std::vector<std::string>& args) {
         << show_duration(model.alerting.cooldown) << "\n  retrain: when drifted share >= " << model.retrain.drifted_share
         << ", at most every " << show_duration(model.retrain.cooldown) << "\n"
         << decision_summary(model, d, calibrations[m], "  ");
+    if (model.labels) out << labels_summary(*model.labels, performances[m]);
     if (const std::string warning = reference_size_warning(model, calibrations[m]); !warning.empty()) {
       out << "  warning: " << warning << "\n";
     } else if (model.alerting.mode == AlertMode::calibrated && model.window.by_time()) {

@@ -154,3 +154,25 @@ TEST_CASE("labels cli: a concept drift without feature drift fires performance a
   CHECK(again.status == 0);
   CHECK(again.out == run.out);  // byte for byte
 }
+
+TEST_CASE("labels cli: validate shows what the labels do, and names a reference without labels", "[cli][labels]") {
+  const auto dir = driftd::testing::make_temp_dir();
+  std::mt19937_64 random(7);
+  std::ofstream(dir / "clf.csv") << reference_csv(random);
+  std::ofstream(dir / "driftd.yaml") << kConfig;
+  const Run run = run_driftd("validate --config " + (dir / "driftd.yaml").string());
+  INFO(run.err);
+  REQUIRE(run.status == 0);
+  CHECK_THAT(run.out, Contains("labels: classification, positive class 1; windows of 500 labelled events"));
+  CHECK_THAT(run.out, Contains("performance: fires when accuracy falls more than 0.1 below the reference's (0.9"));
+  CHECK_THAT(run.out, Contains("concept-drift detectors on the errors: adwin, page_hinkley, hddm_a"));
+
+  std::ofstream(dir / "clf.csv") << "x,y,prediction\n1,2,1\n";
+  for (const char* command : {"validate", "replay"}) {
+    INFO(command);
+    const std::string extra = std::string(command) == "replay" ? " --input " + (dir / "clf.csv").string() : "";
+    const Run bad = run_driftd(std::string(command) + " --config " + (dir / "driftd.yaml").string() + extra);
+    CHECK(bad.status == 2);
+    CHECK_THAT(bad.err, Contains("clf.csv") && Contains("label") && Contains("label and a prediction column"));
+  }
+}
