@@ -49,13 +49,13 @@ std::optional<LabelEvaluation> LabelMonitor::on_event(const DecodedEvent& event)
     return add_outcome(*outcome, event.ts_ms);
   }
   if (event.label.kind != LabelValue::Kind::none) {
-    ++counts_.in_event;
     OutcomeProblem problem;
     const auto outcome = labelled_outcome(labels_, event.prediction, event.label, problem);
     if (!outcome) {
       ++counts_.no_prediction;
       return std::nullopt;
     }
+    ++counts_.in_event;
     return add_outcome(*outcome, event.ts_ms);
   }
   if (!event.event_id.empty() && event.prediction.kind != LabelValue::Kind::none) {

@@ -32,8 +32,8 @@ namespace driftd {
 
 // What a model's labels came to so far, for metrics and the status.
 struct LabelCounts {
-  std::uint64_t in_event = 0;       // labels that came with their prediction
-  std::uint64_t no_prediction = 0;  // labels of events without a prediction to compare with
+  std::uint64_t in_event = 0;       // labels that came with their prediction, each an outcome
+  std::uint64_t no_prediction = 0;  // labels in events without a prediction to compare with (no outcome)
   std::uint64_t outcomes = 0;       // labelled predictions so far
   LabelJoinCounts join;  // filled in by LabelMonitor::counts()
 };

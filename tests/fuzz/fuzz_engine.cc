@@ -5,15 +5,18 @@
 // The input is a sequence of 12-byte records, each one event: which model
 // (a time window of 1h / 5m, or a count window), how its time is made
 // (raw 64-bit, near an extreme of the accepted range or past it, or a small
-// step from the previous one, back or forth), and its values. The decoder
-// sees the event as JSON, as from Kafka, with the time as `ts` or as the
-// broker's timestamp.
+// step from the previous one, back or forth), and its values; for the count
+// window's model, which has labels, also its ground truth (none, a label,
+// an event_id awaiting feedback, or a feedback event for one of 16 ids).
+// The decoder sees the event as JSON, as from Kafka, with the time as `ts`
+// or as the broker's timestamp.
 //
 // Findings besides crashes, sanitizer reports and time-outs (the wedge of
 // issue 13 was a time-out): an event time outside [0, kMaxEventTimeMs]
 // that is not bad_timestamp, or one inside it that is refused; one event
 // causing more evaluations than its window has boundaries to close
-// (duration / step + 1, or 1); a window holding more than it may.
+// (duration / step + 1, or 1, and one labelled window's); a window holding
+// more than it may, or more predictions waiting for labels than max_pending.
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -33,6 +36,7 @@ constexpr std::size_t kCounted = 1;
 constexpr std::size_t kMaxEvents = 300;  // the time window's max_events
 constexpr std::size_t kWindowSize = 40;  // the count window's size
 constexpr std::uint64_t kBoundariesPerEvent = 12 + 1;  // 1h / 5m, and the one being filled
+constexpr std::size_t kMaxPending = 8;  // the counted model's labels.max_pending
 
 const char* kConfig = R"(models:
   - id: timed
@@ -52,6 +56,12 @@ const char* kConfig = R"(models:
     # The timed model decides calibrated (the default), this one per window:
     # calibrating takes a fraction of a second per input, so only one model pays it.
     alerting: {mode: per_window}
+    labels:
+      positive_class: 1
+      join_within: 10m
+      max_pending: 8
+      window: {size: 20, step: 4}
+      detectors: [ddm, eddm, adwin, page_hinkley, hddm_a, hddm_w]
 )";
 
 const driftd::Config& config() {
@@ -100,9 +110,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::int64_t ts = event_time(record[0] >> 2, read_i64(record + 1), previous);
     const double x = double(std::int8_t(record[9])) / 16.0;
     const char category = char('a' + record[10] % 5);
+    // The counted model has labels: record[11] says whether this event has
+    // none, one inline, an event_id awaiting feedback, or is the feedback
+    // for one of 16 ids.
+    const int label_form = model == kCounted ? record[11] & 3 : 0;
+    const std::string event_id = std::to_string((record[11] >> 2) % 16);
     std::string message = std::string(R"({"model_id":")") + (model == kTimed ? "timed" : "counted") + '"';
     if (!as_broker_time) message += R"(,"ts":)" + std::to_string(ts);
-    message += R"(,"features":{"x":)" + std::to_string(x) + R"(,"c":")" + category + "\"}}";
+    if (label_form == 3) {
+      message += R"(,"event_id":")" + event_id + R"(","label":)" + std::to_string(record[10] & 1) + "}";
+    } else {
+      message += R"(,"features":{"x":)" + std::to_string(x) + R"(,"c":")" + category + "\"}";
+      message += R"(,"prediction":)" + std::to_string((record[10] >> 1) & 1);
+      if (label_form == 1) message += R"(,"label":)" + std::to_string(record[10] & 1);
+      if (label_form == 2) message += R"(,"event_id":")" + event_id + "\"";
+      message += "}";
+    }
 
     const std::uint64_t evaluations_before = sink.evaluations;
     const std::size_t routed = pipeline.process(message, as_broker_time ? ts : 0, sink);
@@ -115,9 +138,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     require(routed == model);
     previous = ts;
-    require(sink.evaluations - evaluations_before <= (model == kTimed ? kBoundariesPerEvent : 1));
+    // The counted model: its feature window and its labelled window, at most one evaluation each.
+    require(sink.evaluations - evaluations_before <= (model == kTimed ? kBoundariesPerEvent : 2));
     require(pipeline.monitor(kTimed).window_events() <= kMaxEvents);
     require(pipeline.monitor(kCounted).window_events() <= kWindowSize);
+    const driftd::LabelMonitor* labels = pipeline.monitor(kCounted).labels();
+    require(labels != nullptr && labels->pending() <= kMaxPending);
   }
   return 0;
 }
