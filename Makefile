@@ -48,10 +48,17 @@ test-asan:
 	cmake --build $(ASAN) -j $(JOBS)
 	cd $(ASAN) && ctest --output-on-failure -j $(JOBS) -LE 'reliability|deploy|calibration'
 
-# Regenerates the golden fixtures from SciPy/NumPy (needs Python; ctest does not).
+# Regenerates the golden fixtures from SciPy/NumPy, scikit-learn and Frouros
+# (needs Python; ctest does not). Frouros is not a Debian package: the
+# concept-drift fixtures are regenerated only when its source tree is at
+# FROUROS_SRC (tests/golden/gen_error_stream_spc.py says how to get it).
+FROUROS_SRC ?= /tmp/frouros-src
 golden:
 	@scripts/install-deps.sh golden
-	for gen in tests/golden/gen_*.py; do /usr/bin/python3 $$gen || exit 1; done
+	for gen in tests/golden/gen_*.py; do \
+	  if grep -q FROUROS_SRC $$gen && [ ! -d "$(FROUROS_SRC)/frouros" ]; then \
+	    echo "$$gen: skipped, no Frouros source at FROUROS_SRC=$(FROUROS_SRC)"; continue; fi; \
+	  FROUROS_SRC=$(FROUROS_SRC) /usr/bin/python3 $$gen || exit 1; done
 
 # libFuzzer (clang, ASan+UBSan) on every tests/fuzz/fuzz_*.cc target (the
 # decoders, the configuration loader, the HTTP answers, the engine, state

@@ -57,7 +57,7 @@ started=$SECONDS
 # Only what the targets use: the engine's folders for fuzz_engine, and of
 # src/http the request answering and the listen-address check the loader
 # uses. DRIFTD_VERSION (the HTML report's footer) is CMake's project version.
-sources=(src/decode/*.cc src/util/*.cc src/config/*.cc src/engine/*.cc src/calibrate/*.cc src/samples/*.cc src/window/*.cc src/decide/*.cc src/score/*.cc src/state/*.cc
+sources=(src/decode/*.cc src/util/*.cc src/config/*.cc src/engine/*.cc src/calibrate/*.cc src/samples/*.cc src/window/*.cc src/decide/*.cc src/score/*.cc src/state/*.cc src/labels/*.cc
          src/http/http_answer.cc src/http/listen_address.cc detectors/*.cc tests/fuzz/boost_assert_handler.cc)
 version=$(sed -n 's/^project(driftd VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
 packages=(simdjson yaml-cpp rdkafka++ eigen3)
