@@ -162,7 +162,10 @@ void Daemon::on_invalid(const MessageSource& message, InvalidReason reason) {
 void Daemon::on_evaluation(const EvaluationReport& report) {
   publish(report.output, outputs_);
   metrics_.record(report);
-  last_evaluation_[report.model] = LastEvaluation{report.window, report.decision.drift, report.decision.drifted_share};
+  // The status's last evaluation is the feature window's; a labelled window's is in its labels.
+  if (!report.labelled_window) {
+    last_evaluation_[report.model] = LastEvaluation{report.window, report.decision.drift, report.decision.drifted_share};
+  }
   if (observer_) observer_(report);
 }
 

@@ -119,7 +119,7 @@ bool ModelMonitor::on_event(const DecodedEvent& event, std::vector<EvaluationRep
     return true;
   }
   ++sequence_;
-  if (labels_) on_labels(event, reports);
+  on_labels(event, reports);
   if (gathering_) {
     gather_reference(event);
     return true;
