@@ -49,6 +49,8 @@ Daemon::Daemon(const Config& config, Metrics& metrics, StatusBoard& status, cons
       consumer_(config.kafka, *this) {
   producer_.stop_waiting_on(stop_);
   last_evaluation_.resize(config.models.size());
+  last_label_evaluation_.resize(config.models.size());
+  label_events_from_.resize(config.models.size());
 }
 
 bool Daemon::wait_for_broker() {
@@ -162,7 +164,10 @@ void Daemon::on_invalid(const MessageSource& message, InvalidReason reason) {
 void Daemon::on_evaluation(const EvaluationReport& report) {
   publish(report.output, outputs_);
   metrics_.record(report);
-  last_evaluation_[report.model] = LastEvaluation{report.window, report.decision.drift, report.decision.drifted_share};
+  // A labelled window counts labelled events at its own pace: kept apart,
+  // it would otherwise pass for the feature window's last evaluation.
+  auto& last = report.labelled_window ? last_label_evaluation_ : last_evaluation_;
+  last[report.model] = LastEvaluation{report.window, report.decision.drift, report.decision.drifted_share};
   if (observer_) observer_(report);
 }
 
@@ -227,14 +232,20 @@ std::vector<std::int64_t> Daemon::on_assigned(const std::vector<PartitionOffset>
   ledger_stale_ = true;
   run_position_ = nullptr;
   // Their models are restored or rebuilt: forget what they had.
-  for (const std::size_t m : partitions_.assign(partitions)) {
+  const std::vector<std::size_t> moved_in = partitions_.assign(partitions);
+  for (const std::size_t m : moved_in) {
     pipeline_.reset_model(m);
     metrics_feed_.monitor_reset(m);
     last_evaluation_[m].reset();
+    last_label_evaluation_[m].reset();
   }
   // Called from inside librdkafka: an exception must not unwind through it.
   try {
-    return state_.restore(partitions, pipeline_, partitions_);
+    std::vector<std::int64_t> read_from = state_.restore(partitions, pipeline_, partitions_);
+    // A snapshot brings back the model's event count but not its labels,
+    // which start empty: the status's coverage counts from here.
+    for (const std::size_t m : moved_in) label_events_from_[m] = pipeline_.monitor(m).events();
+    return read_from;
   } catch (const std::exception& e) {
     failure_ = e.what();
     return {};
@@ -284,6 +295,8 @@ StatusFacts Daemon::status_facts(const std::vector<PartitionLag>& lags, bool rea
           .pipeline = pipeline_,
           .models = config_.models,
           .last_evaluations = last_evaluation_,
+          .last_label_evaluations = last_label_evaluation_,
+          .label_events_from = label_events_from_,
           .partitions = partitions_.partitions(),
           .lags = lags};
 }

@@ -163,9 +163,10 @@ Metrics::Metrics(const std::vector<ModelSchema>& schemas, const Config& config)
       .detected = gauge("driftd_drift_detected",
                         "1 when a drift test detected drift at its last successful evaluation, else 0."),
       .labels = counter("driftd_labels_total",
-                        "Ground truth of models with labels, by outcome: in_event and joined labels gave a labelled "
-                        "prediction; unmatched, late, duplicate and no_prediction labels did not; expired and "
-                        "dropped predictions were let go unlabelled."),
+                        "Ground truth of models with labels, by outcome: in_event counts every label that came in "
+                        "its event, no_prediction those of them without a prediction; joined feedback labels found "
+                        "their prediction, unmatched, late and duplicate ones did not; expired and dropped "
+                        "predictions were let go unlabelled."),
       .labels_pending = gauge("driftd_labels_pending", "Predictions waiting for their feedback label."),
       .label_lag = gauge("driftd_label_lag_seconds",
                          "Event time between the last joined feedback label and its prediction."),
