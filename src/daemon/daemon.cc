@@ -49,6 +49,7 @@ Daemon::Daemon(const Config& config, Metrics& metrics, StatusBoard& status, cons
       consumer_(config.kafka, *this) {
   producer_.stop_waiting_on(stop_);
   last_evaluation_.resize(config.models.size());
+  last_label_evaluation_.resize(config.models.size());
 }
 
 bool Daemon::wait_for_broker() {
@@ -162,10 +163,10 @@ void Daemon::on_invalid(const MessageSource& message, InvalidReason reason) {
 void Daemon::on_evaluation(const EvaluationReport& report) {
   publish(report.output, outputs_);
   metrics_.record(report);
-  // The status's last evaluation is the feature window's; a labelled window's is in its labels.
-  if (!report.labelled_window) {
-    last_evaluation_[report.model] = LastEvaluation{report.window, report.decision.drift, report.decision.drifted_share};
-  }
+  // A labelled window counts labelled events at its own pace: kept apart,
+  // it would otherwise pass for the feature window's last evaluation.
+  auto& last = report.labelled_window ? last_label_evaluation_ : last_evaluation_;
+  last[report.model] = LastEvaluation{report.window, report.decision.drift, report.decision.drifted_share};
   if (observer_) observer_(report);
 }
 
@@ -234,6 +235,7 @@ std::vector<std::int64_t> Daemon::on_assigned(const std::vector<PartitionOffset>
     pipeline_.reset_model(m);
     metrics_feed_.monitor_reset(m);
     last_evaluation_[m].reset();
+    last_label_evaluation_[m].reset();
   }
   // Called from inside librdkafka: an exception must not unwind through it.
   try {
@@ -287,6 +289,7 @@ StatusFacts Daemon::status_facts(const std::vector<PartitionLag>& lags, bool rea
           .pipeline = pipeline_,
           .models = config_.models,
           .last_evaluations = last_evaluation_,
+          .last_label_evaluations = last_label_evaluation_,
           .partitions = partitions_.partitions(),
           .lags = lags};
 }

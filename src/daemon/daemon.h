@@ -116,7 +116,8 @@ class Daemon final : private PartitionListener, private PipelineSink {
   const void* run_topic_ = nullptr;            // librdkafka's topic handle
   std::int32_t run_partition_ = -1;
   PartitionTracker::Position* run_position_ = nullptr;
-  std::vector<std::optional<LastEvaluation>> last_evaluation_;  // per model
+  std::vector<std::optional<LastEvaluation>> last_evaluation_;        // per model, of its feature window
+  std::vector<std::optional<LastEvaluation>> last_label_evaluation_;  // per model, of its labelled window
   std::uint64_t read_at_last_status_ = 0;     // messages read, live or replayed, at the last refresh_status()
   EventConsumer consumer_;                     // last: its callbacks use everything above
 };

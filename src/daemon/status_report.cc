@@ -3,9 +3,95 @@
 #include <algorithm>
 
 #include "daemon/calibration_json.h"
+#include "labels/label_monitor.h"
+#include "labels/performance.h"
 #include "util/json_text.h"
 
 namespace driftd {
+namespace {
+
+void append_window(std::string& out, const std::optional<LastEvaluation>& last, bool with_share) {
+  if (!last) {
+    out += "null";
+    return;
+  }
+  out += "{\"window_count\":" + std::to_string(last->window.count);
+  out += ",\"start_ts\":" + std::to_string(last->window.start_ts);
+  out += ",\"end_ts\":" + std::to_string(last->window.end_ts);
+  out += ",\"drift\":";
+  out += last->drift ? "true" : "false";
+  // A labelled window is one pseudo-feature: its share is its drift again.
+  if (with_share) {
+    out += ",\"drifted_share\":";
+    append_json_number(out, last->drifted_share);
+  }
+  out += '}';
+}
+
+// What a model's ground truth came to (include/driftd/README.md, "HTTP").
+void append_labels(std::string& out, const LabelMonitor& labels, std::uint64_t predictions,
+                   const std::optional<LastEvaluation>& last) {
+  const LabelCounts c = labels.counts();
+  out += "{\"task\":";
+  append_json_string(out, labels.task() == LabelTask::regression ? "regression" : "classification");
+  out += ",\"counts\":{";
+  const std::pair<const char*, std::uint64_t> counts[] = {
+      {"in_event", c.in_event},    {"joined", c.join.joined},         {"unmatched", c.join.unmatched},
+      {"late", c.join.late},       {"duplicate", c.join.duplicate},   {"expired", c.join.expired},
+      {"dropped", c.join.dropped}, {"no_prediction", c.no_prediction}};
+  bool first = true;
+  for (const auto& [outcome, count] : counts) {
+    if (!first) out += ',';
+    first = false;
+    append_json_string(out, outcome);
+    out += ':' + std::to_string(count);
+  }
+  out += "},\"labelled\":" + std::to_string(c.outcomes);
+  out += ",\"pending\":" + std::to_string(labels.pending());
+  // Labelled predictions over the model's predictions (its events but
+  // feedback ones), both restored together from a snapshot.
+  out += ",\"coverage\":";
+  if (predictions > 0) {
+    append_json_number(out, double(c.outcomes) / double(predictions));
+  } else {
+    out += "null";
+  }
+  out += ",\"last_lag_ms\":";
+  if (const auto lag = labels.last_lag_ms()) {
+    out += std::to_string(*lag);
+  } else {
+    out += "null";
+  }
+  out += ",\"last_window\":";
+  append_window(out, last, false);
+  out += ",\"performance\":";
+  if (labels.last_metrics().empty()) {
+    out += "null";
+  } else {
+    out += '{';
+    for (std::size_t i = 0; i < labels.last_metrics().size(); ++i) {
+      const PerformanceMetric& metric = labels.last_metrics()[i];
+      if (i > 0) out += ',';
+      append_json_string(out, metric.name);
+      out += ':';
+      append_json_number(out, metric.value);
+    }
+    out += '}';
+  }
+  out += ",\"reference_performance\":";
+  if (const auto reference = labels.reference_performance()) {
+    out += '{';
+    append_json_string(out, headline_metric(labels.task()));
+    out += ':';
+    append_json_number(out, *reference);
+    out += '}';
+  } else {
+    out += "null";
+  }
+  out += '}';
+}
+
+}  // namespace
 
 std::string status_json(const StatusFacts& facts) {
   const PipelineCounters& counters = facts.pipeline.counters();
@@ -40,17 +126,10 @@ std::string status_json(const StatusFacts& facts) {
     out += ",\"calibration\":";
     append_calibration_json(out, facts.models[m].alerting.mode, monitor.calibration());
     out += ",\"last_evaluation\":";
-    if (const auto& last = facts.last_evaluations[m]) {
-      out += "{\"window_count\":" + std::to_string(last->window.count);
-      out += ",\"start_ts\":" + std::to_string(last->window.start_ts);
-      out += ",\"end_ts\":" + std::to_string(last->window.end_ts);
-      out += ",\"drift\":";
-      out += last->drift ? "true" : "false";
-      out += ",\"drifted_share\":";
-      append_json_number(out, last->drifted_share);
-      out += '}';
-    } else {
-      out += "null";
+    append_window(out, facts.last_evaluations[m], true);
+    if (const LabelMonitor* labels = monitor.labels()) {
+      out += ",\"labels\":";
+      append_labels(out, *labels, monitor.events(), facts.last_label_evaluations[m]);
     }
     out += '}';
   }
@@ -75,9 +154,11 @@ std::string status_json(const StatusFacts& facts) {
     out += ",\"read_from\":" + (position.read_from < 0 ? std::string("null") : std::to_string(position.read_from));
     out += ",\"snapshot_offset\":" +
            (position.refill_until < 0 ? std::string("null") : std::to_string(position.refill_until));
-    out += ",\"last_snapshot\":" + (position.snapshot_at < 0 ? std::string("null") : std::to_string(position.snapshot_at));
+    out +=
+        ",\"last_snapshot\":" + (position.snapshot_at < 0 ? std::string("null") : std::to_string(position.snapshot_at));
     out += '}';
-    const auto lag = std::find_if(facts.lags.begin(), facts.lags.end(), [&](const PartitionLag& l) { return l.id == id; });
+    const auto lag =
+        std::find_if(facts.lags.begin(), facts.lags.end(), [&](const PartitionLag& l) { return l.id == id; });
     out += ",\"lag\":" + (lag == facts.lags.end() ? std::string("null") : std::to_string(lag->lag)) + '}';
   }
   out += "]}";

@@ -8,7 +8,8 @@ Checks (standard library only): valid JSON; uid, title, schemaVersion; the
 type, title, gridPos inside the 24-column grid without overlaps, the
 `${datasource}` data source, and targets with a non-empty expr and a unique
 refId. Every PromQL expression is lexed: brackets balance, functions and
-keywords are PromQL's, every metric is in driftd's metric contract (include/driftd/README.md, "Metrics"),
+keywords are PromQL's, every metric is in driftd's metric contract (CONTRACT,
+checked equal, names and labels, to the table in include/driftd/README.md, "Metrics"),
 every label in a matcher or a by/without clause is one the metric has, every
 selector of a metric with a `model` label filters it with model=~"$model",
 and no Grafana macro other than $model is used (so that the expressions run
@@ -62,6 +63,11 @@ CONTRACT = {
     "driftd_state_snapshot_bytes_total": set(),
     "driftd_state_last_checkpoint_bytes": set(),
     "driftd_state_snapshots_failed_total": set(),
+    "driftd_labels_total": {"model", "outcome"},
+    "driftd_labels_pending": {"model"},
+    "driftd_label_lag_seconds": {"model"},
+    "driftd_model_performance": {"model", "metric"},
+    "driftd_reference_performance": {"model", "metric"},
 }
 HISTOGRAMS = {"driftd_evaluation_seconds"}
 TARGET_LABELS = {"instance", "job"}
@@ -224,6 +230,37 @@ def check_expr(expr, where, fail):
     return used
 
 
+def documented_metrics(readme):
+    """name -> labels of the table in README.md's "Metrics" section."""
+    with open(readme, encoding="utf-8") as f:
+        text = f.read()
+    section = text.split("\n## Metrics\n", 1)[1].split("\n## ", 1)[0]
+    out = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 3 and re.fullmatch(r"`driftd_[a-z_]+`", cells[0]):
+            out[cells[0].strip("`")] = {c.strip() for c in cells[2].split(",") if c.strip()}
+    return out
+
+
+def check_contract(readme, fail):
+    """CONTRACT is the README's table: a metric added to driftd and
+    documented there must be added here too, and the other way round."""
+    try:
+        documented = documented_metrics(readme)
+    except (OSError, IndexError) as e:
+        fail.add("contract", f"cannot read the metrics table of {readme}: {e}")
+        return
+    for name in sorted(set(documented) | set(CONTRACT)):
+        if name not in CONTRACT:
+            fail.add("contract", f"{name} is in {readme} but not in CONTRACT")
+        elif name not in documented:
+            fail.add("contract", f"{name} is in CONTRACT but not in {readme}")
+        elif documented[name] != CONTRACT[name]:
+            fail.add("contract", f"{name}: labels {sorted(documented[name])} in {readme}, "
+                                 f"{sorted(CONTRACT[name])} in CONTRACT")
+
+
 def overlaps(a, b):
     return (a["x"] < b["x"] + b["w"] and b["x"] < a["x"] + a["w"]
             and a["y"] < b["y"] + b["h"] and b["y"] < a["y"] + a["h"])
@@ -362,12 +399,22 @@ def synthetic_series():
                 (f"driftd_calibration_seconds{{{m}}}", "0.5x20")]
         for sev in ("warning", "critical"):
             out.append((f'driftd_alerts_total{{{m},severity="{sev}"}}', "0x5 1x5 2x10"))
-        for feature, test in (("amount", "ks"), ("amount", "psi"), ("country", "chi2")):
+        # Ground truth, as a classifier with labels has it.
+        for outcome, per_scrape in (("in_event", 200), ("joined", 250), ("unmatched", 3), ("late", 1),
+                                    ("duplicate", 0), ("expired", 20), ("dropped", 0), ("no_prediction", 0)):
+            out.append((f'driftd_labels_total{{{m},outcome="{outcome}"}}', f"0+{per_scrape}x20"))
+        out += [(f"driftd_labels_pending{{{m}}}", "400x20"),
+                (f"driftd_label_lag_seconds{{{m}}}", "30+1x20"),
+                (f'driftd_reference_performance{{{m},metric="accuracy"}}', "0.95x20")]
+        for metric, value in (("accuracy", "0.93"), ("error_rate", "0.07"), ("precision", "0.8"), ("recall", "0.7"),
+                              ("f1", "0.75")):
+            out.append((f'driftd_model_performance{{{m},metric="{metric}"}}', f"{value}x20"))
+        for feature, test in (("amount", "ks"), ("amount", "psi"), ("country", "chi2"), ("label", "performance")):
             f = f'{m},feature="{feature}",test="{test}"'
             out += [(f"driftd_drift_statistic{{{f}}}", "0.1x20"),
                     (f"driftd_drift_detected{{{f}}}", "0x10 1x10"),
                     (f"driftd_test_threshold{{{f}}}", "0.2x20")]
-            if test != "psi":
+            if test in ("ks", "chi2"):
                 out.append((f"driftd_drift_p_value{{{f}}}", "0.01x20"))
     return out
 
@@ -404,6 +451,8 @@ def main(argv):
     except (OSError, ValueError) as e:
         print(f"FAIL {argv[1]}: {e}")
         return 1
+    check_contract(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "include", "driftd",
+                                "README.md"), fail)
     exprs = check_dashboard(dash, fail)
     used = set()
     for where, expr in exprs:

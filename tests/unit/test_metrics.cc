@@ -334,3 +334,73 @@ TEST_CASE("metrics: promtool accepts the exposition") {
   INFO(output);
   CHECK(status == 0);
 }
+
+TEST_CASE("metrics: a model with labels has its ground-truth series, and a labelled window sets them") {
+  Config config = test_config();
+  config.models[1].labels = LabelsConfig{.positive_class = "1", .max_drop = 0.1, .detectors = {"ddm"}};
+  const auto schemas = model_schemas(config);
+  Metrics metrics(schemas, config);
+  std::string text = metrics.text();
+  // Created with the model: every outcome, pending and lag, the label tests' drift flags.
+  for (const char* outcome :
+       {"in_event", "joined", "unmatched", "late", "duplicate", "expired", "dropped", "no_prediction"}) {
+    CHECK(value_of(text, std::string(R"(driftd_labels_total{model="churn-v1",outcome=")") + outcome + "\"}") == "0");
+  }
+  CHECK(value_of(text, R"(driftd_labels_pending{model="churn-v1"})") == "0");
+  CHECK(value_of(text, R"(driftd_label_lag_seconds{model="churn-v1"})") == "0");
+  CHECK(value_of(text, R"(driftd_drift_detected{feature="label",model="churn-v1",test="performance"})") == "0");
+  CHECK(value_of(text, R"(driftd_drift_detected{feature="label",model="churn-v1",test="ddm"})") == "0");
+  // Models without labels have none; performance appears at the first labelled window.
+  CHECK(text.find(R"(driftd_labels_total{model="fraud-v3")") == std::string::npos);
+  CHECK(text.find("driftd_model_performance{") == std::string::npos);
+  CHECK_FALSE(value_of(text, R"(driftd_drift_statistic{feature="label",model="churn-v1",test="performance"})"));
+
+  metrics.add_labels(1, "joined", 7);
+  metrics.add_labels(1, "unmatched", 2);
+  metrics.add_labels(1, "no such outcome", 5);  // ignored
+  metrics.set_labels_pending(1, 3);
+  metrics.set_label_lag(1, 90.5);
+  metrics.set_reference_performance(1, "accuracy", 0.95);
+
+  EvaluationReport report;
+  report.schema = &schemas[1];
+  report.labelled_window = true;
+  report.window = {.count = 500, .start_ts = 1'700'000'000'000, .end_ts = 1'700'000'100'000, .end_sequence = 500};
+  report.evaluation.features = {
+      {.name = "label",
+       .categorical = true,
+       .tests = {{.test = "performance", .kind = TestKind::distance, .statistic = 0.15, .threshold = 0.1},
+                 {.test = "ddm", .kind = TestKind::distance, .statistic = 2.5}}}};
+  report.decision.tests = {{{.threshold = 0.1, .drift = true}, {.drift = false, .change_point = true}}};
+  report.decision.feature_drift = {true};
+  report.decision.drifted_share = 1.0;
+  report.decision.drift = true;
+  report.performance = {{"accuracy", 0.8}, {"error_rate", 0.2}, {"precision", 0.75}, {"recall", 0.6}, {"f1", 0.5}};
+  report.output.alerts = {
+      {.model_id = "churn-v1", .state = "firing", .severity = "warning", .feature = "label", .test = "performance"}};
+  metrics.record(report);
+  text = metrics.text();
+
+  CHECK(value_of(text, R"(driftd_labels_total{model="churn-v1",outcome="joined"})") == "7");
+  CHECK(value_of(text, R"(driftd_labels_total{model="churn-v1",outcome="unmatched"})") == "2");
+  CHECK(value_of(text, R"(driftd_labels_pending{model="churn-v1"})") == "3");
+  CHECK(value_of(text, R"(driftd_label_lag_seconds{model="churn-v1"})") == "90.5");
+  CHECK(value_of(text, R"(driftd_reference_performance{metric="accuracy",model="churn-v1"})") == "0.95");
+  CHECK(value_of(text, R"(driftd_model_performance{metric="accuracy",model="churn-v1"})") == "0.8");
+  CHECK(value_of(text, R"(driftd_model_performance{metric="error_rate",model="churn-v1"})") == "0.2");
+  CHECK(value_of(text, R"(driftd_model_performance{metric="f1",model="churn-v1"})") == "0.5");
+  CHECK(value_of(text, R"(driftd_drift_statistic{feature="label",model="churn-v1",test="performance"})") == "0.15");
+  CHECK(value_of(text, R"(driftd_drift_detected{feature="label",model="churn-v1",test="performance"})") == "1");
+  CHECK(value_of(text, R"(driftd_drift_statistic{feature="label",model="churn-v1",test="ddm"})") == "2.5");
+  CHECK(value_of(text, R"(driftd_drift_detected{feature="label",model="churn-v1",test="ddm"})") == "0");
+  CHECK(value_of(text, R"(driftd_alerts_total{model="churn-v1",severity="warning"})") == "1");
+  // The feature window's series are the feature window's: a labelled window leaves them alone.
+  CHECK(value_of(text, R"(driftd_evaluations_total{model="churn-v1"})") == "0");
+  CHECK(value_of(text, R"(driftd_model_drift{model="churn-v1"})") == "0");
+  CHECK(value_of(text, R"(driftd_window_events{model="churn-v1"})") == "0");
+
+  REQUIRE(std::system("command -v promtool > /dev/null 2>&1") == 0);
+  const auto [status, output] = promtool_check(text);
+  INFO(output);
+  CHECK(status == 0);
+}
