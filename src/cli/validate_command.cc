@@ -11,6 +11,7 @@
 #include "driftd/table.h"
 #include "engine/calibration_summary.h"
 #include "engine/model_monitor.h"
+#include "labels/label_monitor.h"
 #include "util/show_duration.h"
 #include "window/reference_profile.h"
 
@@ -44,8 +45,15 @@ int validate_command(const std::vector<std::string>& args) {
   for (std::size_t m = 0; m < config.models.size(); ++m) {
     const ModelConfig& model = config.models[m];
     if (model.reference.path.empty()) continue;
-    ReferenceData reference = reference_from_table(read_table(model.reference.path, model.id), schemas[m]);
-    calibrations[m] = ModelMonitor(schemas[m], model, config.defaults, std::move(reference)).calibration();
+    const Table table = read_table(model.reference.path, model.id);
+    ReferenceData reference = reference_from_table(table, schemas[m]);
+    // The performance test's baseline, as `run` computes it: its label and
+    // prediction columns are checked here too.
+    std::optional<double> performance;
+    if (model.labels && model.labels->max_drop) performance = reference_performance(table, *model.labels);
+    calibrations[m] =
+        ModelMonitor(schemas[m], model, config.defaults, std::move(reference), std::nullopt, false, performance)
+            .calibration();
   }
 
   std::ostringstream out;
