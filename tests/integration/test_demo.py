@@ -10,8 +10,9 @@ calibration is printed at start, a summary ends it, and it exits 0.
 
 Under the sanitizers (DRIFTD_SANITIZED=1, set by CMake for such builds) the
 engine and the calibration run several times slower and fall behind the
-producer: the demo then runs 60 s, and the first alert only has to come
-before the end.
+producer: the demo then runs 70 s, and fraud-v3's first alert only has to
+come within 60 s, which leaves the router's labels, seconds behind its
+predictions, the time to reach the daemon.
 
 usage: test_demo.py DRIFTD SOURCE_DIR
 """
@@ -40,10 +41,10 @@ for name in ("demo-fraud-v3-reference.csv", "demo-churn-v1-reference.csv", "demo
     shutil.copy(os.path.join(source, "config", name), work)
 
 sanitized = os.environ.get("DRIFTD_SANITIZED") == "1"
-seconds = 60 if sanitized else 40
+seconds = 70 if sanitized else 40
 onset = 15
 # The issue's promise: fraud-v3 fires within ~20 s of the drift's onset.
-latest_first_alert = seconds - 1 if sanitized else onset + 20
+latest_first_alert = 60 if sanitized else onset + 20
 result = subprocess.run([driftd, "demo", "--seconds", str(seconds), "--config", config], capture_output=True,
                         text=True, timeout=120)
 out = result.stdout
@@ -87,7 +88,7 @@ quiet = [line for line in out.splitlines() if "churn-v1" in line and ("FIRING" i
                                                                       or "resolved" in line)]
 check(not quiet, f"nothing fires for the steady churn-v1 in {seconds} s: {quiet}")
 summary = re.search(r"summary: (\d+) messages, (\d+) invalid", out)
-# Under the sanitizers the calibration alone takes ~20 of the 60 s.
+# Under the sanitizers the calibration alone takes ~20 of the 70 s.
 least_messages = 30000 if sanitized else 60000
 check(summary and int(summary.group(1)) > least_messages and int(summary.group(2)) > 0,
       f"a summary: {summary.group(0) if summary else out[-200:]}")
