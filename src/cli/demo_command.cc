@@ -1,10 +1,13 @@
 // `driftd demo`: the one-command experience. An embedded Kafka (librdkafka's
-// mock cluster), a synthetic producer of two models' events with drift
-// injected into one part-way, and the daemon on config/demo.yaml; alerts are
-// printed as they fire.
+// mock cluster), a synthetic producer of three models' events with drift
+// injected part-way (into one model's features, into another's concept,
+// seen only through its labels), and the daemon on config/demo.yaml; alerts
+// are printed as they fire.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <string>
 #include <thread>
 
 #include "cli/commands.h"
@@ -31,8 +34,9 @@ std::int64_t now_ms() {
       .count();
 }
 
-// Sends `rate` events a second until `stop`, or until `seconds` have passed
-// (then asks the service to stop).
+// Sends `rate` events a second, and the feedback events that fall due,
+// until `stop`, or until `seconds` have passed (then asks the service to
+// stop).
 void produce(const KafkaConfig& kafka, double rate, double seconds, std::uint64_t drift_after, Service& service) {
   OutputProducer out(kafka);
   SyntheticStream stream(20261201, drift_after, 250);
@@ -47,6 +51,9 @@ void produce(const KafkaConfig& kafka, double rate, double seconds, std::uint64_
     for (; double(sent) < elapsed * rate; ++sent) {
       const SyntheticStream::Event event = stream.next(now_ms());
       out.send(kafka.input_topics.front(), event.model_id, event.json);
+      while (const auto feedback = stream.next_feedback(now_ms())) {
+        out.send(kafka.input_topics.front(), feedback->model_id, feedback->json);
+      }
     }
     out.poll();
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -54,12 +61,35 @@ void produce(const KafkaConfig& kafka, double rate, double seconds, std::uint64_
   out.flush(std::chrono::seconds(5));
 }
 
-void print_report(const EvaluationReport& report, Clock::time_point start) {
+// An alert on the labelled window has no distribution test behind it: the
+// performance test's statistic is how far the headline metric (accuracy,
+// or a regressor's MAE) moved past the reference's, and a detector decides
+// by its own rule, whose statistic means something different in each (and
+// no threshold).
+void print_label_alert(const EvaluationReport& report, const Alert& alert) {
+  const bool known = !report.performance.empty();
+  const std::string headline = known ? std::string(report.performance.front().name) : "performance";
+  const double value = known ? report.performance.front().value : 0.0;
+  if (alert.test == "performance") {
+    std::printf("  %s %.3f, %.3g %s the reference's  max_drop %.3g", headline.c_str(), value, alert.statistic,
+                headline == "mae" ? "above" : "below", alert.threshold);
+  } else {
+    std::printf("  %s  %s %.3f", alert.state == "firing" ? "the error rate rose" : "no further rise", headline.c_str(),
+                value);
+  }
+  std::printf("  (window of %llu labelled events)\n", static_cast<unsigned long long>(alert.window.count));
+}
+
+void print_report(const EvaluationReport& report, Clock::time_point start, int model_width) {
   const double at = std::chrono::duration<double>(Clock::now() - start).count();
   for (const Alert& alert : report.output.alerts) {
-    std::printf("[%6.1fs] %-8s %-8s %-9s %s/%s  statistic %.4g", at, alert.state == "firing" ? "FIRING" : "resolved",
-                alert.severity.c_str(), alert.model_id.c_str(), alert.feature.c_str(), alert.test.c_str(),
-                alert.statistic);
+    std::printf("[%6.1fs] %-8s %-8s %-*s %s/%s", at, alert.state == "firing" ? "FIRING" : "resolved",
+                alert.severity.c_str(), model_width, alert.model_id.c_str(), alert.feature.c_str(), alert.test.c_str());
+    if (report.labelled_window) {
+      print_label_alert(report, alert);
+      continue;
+    }
+    std::printf("  statistic %.4g", alert.statistic);
     if (alert.p_value) std::printf("  p %.3g", *alert.p_value);
     std::printf("  threshold %.3g  (window of %llu events)\n", alert.threshold,
                 static_cast<unsigned long long>(alert.window.count));
@@ -76,11 +106,11 @@ void print_report(const EvaluationReport& report, Clock::time_point start) {
 
 // One line per model: what its decisions were calibrated for, so that a new
 // user sees why the steady model stays silent (config/README.md, `alerting`).
-void print_calibration(const Config& config, const Pipeline& pipeline) {
+void print_calibration(const Config& config, const Pipeline& pipeline, int model_width) {
   for (std::size_t m = 0; m < config.models.size(); ++m) {
     const std::optional<Calibration>& calibration = pipeline.monitor(m).calibration();
     if (!calibration) {
-      std::printf("  %-9s decides per window (p < alpha), not calibrated\n", config.models[m].id.c_str());
+      std::printf("  %-*s decides per window (p < alpha), not calibrated\n", model_width, config.models[m].id.c_str());
       continue;
     }
     std::size_t tests = calibration->multivariate.size();
@@ -90,10 +120,11 @@ void print_calibration(const Config& config, const Pipeline& pipeline) {
       tests += feature.size();
       for (const auto& test : feature) alpha += test.alpha;
     }
-    std::printf("  %-9s calibrated: one false alarm per %llu %s, on average; %zu thresholds "
-                "(%.2g per evaluation together) in %.2f s\n",
-                config.models[m].id.c_str(), static_cast<unsigned long long>(calibration->false_alarm_every),
-                calibration->by_time ? "ms of event time" : "events", tests, alpha, calibration->seconds);
+    std::printf(
+        "  %-*s calibrated: one false alarm per %llu %s, on average; %zu thresholds "
+        "(%.2g per evaluation together) in %.2f s\n",
+        model_width, config.models[m].id.c_str(), static_cast<unsigned long long>(calibration->false_alarm_every),
+        calibration->by_time ? "ms of event time" : "events", tests, alpha, calibration->seconds);
   }
   std::fflush(stdout);
 }
@@ -139,17 +170,23 @@ int demo_command(const std::vector<std::string>& args) {
   std::printf("driftd demo: embedded Kafka at %s\n", config.kafka.bootstrap_servers.c_str());
   std::printf("  metrics  %s   status  %s\n", service.metrics_url().c_str(),
               service.metrics_url().replace(service.metrics_url().rfind("/metrics"), 8, "/v1/status").c_str());
-  std::printf("  producing %.0f events/s: %s drifts after ~15 s, %s stays steady; %s\n", rate,
+  std::printf("  producing %.0f events/s and feedback events: %s drifts after ~15 s, %s stays steady; %s\n", rate,
               SyntheticStream::kDriftingModel, SyntheticStream::kSteadyModel,
               seconds > 0 ? ("stopping after " + std::to_string(int(seconds)) + " s").c_str() : "Ctrl-C stops");
+  std::printf("  %s's concept drifts at the same moment, its features do not: only its labels can show it\n",
+              SyntheticStream::kConceptModel);
   std::fflush(stdout);
 
   const auto start = Clock::now();
   std::thread producer([&] { produce(config.kafka, rate, seconds, drift_after, service); });
   try {
     Daemon daemon(config, service.metrics(), service.status(), service.stop_requested());
-    print_calibration(config, daemon.pipeline());
-    daemon.set_observer([start](const EvaluationReport& report) { print_report(report, start); });
+    // Model ids padded to the longest, so that the alerts line up.
+    int model_width = 0;
+    for (const ModelConfig& model : config.models) model_width = std::max(model_width, int(model.id.size()));
+    print_calibration(config, daemon.pipeline(), model_width);
+    daemon.set_observer(
+        [start, model_width](const EvaluationReport& report) { print_report(report, start, model_width); });
     daemon.run();
     const PipelineCounters& counters = daemon.pipeline().counters();
     std::uint64_t invalid = 0;

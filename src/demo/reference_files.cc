@@ -42,7 +42,17 @@ void write_demo_references(const std::filesystem::path& dir, std::size_t rows, s
     const SyntheticStream::ChurnRow row = stream.draw_churn();
     churn << number(row.tenure_months) << ',' << row.support_tickets << ',' << row.plan << '\n';
   }
-  if (!fraud.flush() || !churn.flush()) throw std::runtime_error("cannot write the demo references in " + dir.string());
+  // The router's reference holds its labels too: the performance test
+  // compares the live accuracy with the accuracy on these rows.
+  std::ofstream support = open(dir / "demo-support-router-v2-reference.csv");
+  support << "words,product,plan,prediction,label\n";
+  for (std::size_t i = 0; i < rows; ++i) {
+    const SyntheticStream::SupportRow row = stream.draw_support(false);
+    support << row.words << ',' << row.product << ',' << row.plan << ',' << row.prediction << ',' << row.label << '\n';
+  }
+  if (!fraud.flush() || !churn.flush() || !support.flush()) {
+    throw std::runtime_error("cannot write the demo references in " + dir.string());
+  }
 }
 
 }  // namespace driftd

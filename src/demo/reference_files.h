@@ -15,7 +15,9 @@ namespace driftd {
 constexpr std::size_t kDemoReferenceRows = 20000;
 constexpr std::uint64_t kDemoReferenceSeed = 20261203;
 
-// Writes <dir>/demo-fraud-v3-reference.csv and <dir>/demo-churn-v1-reference.csv.
+// Writes <dir>/demo-fraud-v3-reference.csv, <dir>/demo-churn-v1-reference.csv
+// and <dir>/demo-support-router-v2-reference.csv (with label and prediction
+// columns).
 void write_demo_references(const std::filesystem::path& dir, std::size_t rows = kDemoReferenceRows,
                            std::uint64_t seed = kDemoReferenceSeed);
 

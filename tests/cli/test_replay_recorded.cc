@@ -113,9 +113,10 @@ std::string number(double value) {
   return text;
 }
 
-// Both models of config/demo.yaml, alternating one event a second; fraud-v3
-// drifts in amount and country from its `drift_after`th event. Every 97th
-// line is invalid, one way or another.
+// fraud-v3 and churn-v1 of config/demo.yaml, alternating one event a second;
+// fraud-v3 drifts in amount and country from its `drift_after`th event. Every
+// 97th line is invalid, one way or another. support-router-v2 gets no events:
+// its labels are the subject of test_labels_cli.cc and the demo's own test.
 std::string events(std::size_t count, std::size_t drift_after) {
   static const char* const kCountries[] = {"KR", "US", "DE", "BR", "IN"};
   static const char* const kPlans[] = {"basic", "plus", "pro"};
