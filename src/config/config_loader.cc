@@ -458,6 +458,12 @@ LabelsConfig load_labels(const Field& f) {
       if (std::find(labels.detectors.begin(), labels.detectors.end(), name) != labels.detectors.end()) {
         item.fail("detector '" + name + "' is named twice");
       }
+      // DDM and EDDM count errors as 0 or 1, and the HDDM bounds hold for
+      // values in [0, 1]: a regressor's absolute errors are neither.
+      if (!classification && name != "adwin" && name != "page_hinkley") {
+        item.fail("detector '" + name + "' watches errors of 0 or 1 (or in [0, 1]); a regressor's absolute errors "
+                  "suit adwin or page_hinkley");
+      }
       labels.detectors.push_back(name);
     }
   }

@@ -494,6 +494,8 @@ TEST_CASE("config: a bad labels block names its line and key", "[config][labels]
       {"    labels: {window: {size: 10, step: 11}, detectors: [ddm]}\n", "models[0].labels.window.step", "at most"},
       {"    labels: {max_drop: 0.1}\n", "models[0].labels.max_drop", "from_stream"},
       {"    labels: {detectors: [ddm], colour: red}\n", "models[0].labels.colour", "unknown key"},
+      {"    labels: {task: regression, detectors: [adwin, hddm_a]}\n", "models[0].labels.detectors[1]",
+       "suit adwin or page_hinkley"},
   };
   for (const auto& [block, key, message] : cases) {
     INFO(block);
