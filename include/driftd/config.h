@@ -138,8 +138,10 @@ struct LabelsConfig {
   std::optional<double> threshold;
   Millis join_within{3'600'000};      // a feedback event later than this after its prediction is late
   std::size_t max_pending = 1'000'000;  // predictions waiting for their label; beyond, the oldest go
-  std::size_t window_size = 2'000;    // labelled events per performance window
-  std::size_t window_step = 500;      // evaluated every step labelled events
+  // The window of labelled events: a count window (size labelled events,
+  // evaluated every step of them), or a time window of the labels' event
+  // time (duration, evaluated every step_duration, at most max_events).
+  WindowConfig window{.size = 2'000, .step = 500};
   std::optional<double> max_drop;     // `performance` test: on when set
   std::vector<std::string> detectors; // concept-drift detectors on the error stream
 };
@@ -230,7 +232,8 @@ double evaluations_per_false_alarm(const ModelConfig& model);
 // window's layout: per event a slot of 4 bytes per column, 8 more per
 // multivariate feature, and 28 of bookkeeping; a time window's slots grow
 // by doubling; a stream reference keeps 8 bytes per numeric value and a
-// std::optional<std::string> per category).
+// std::optional<std::string> per category); with labels, also its window of
+// labelled events and the predictions waiting for theirs (max_pending).
 std::uint64_t held_bytes(const ModelConfig& model);
 
 // Loads and validates `path`. Throws InputError naming the file, the line and

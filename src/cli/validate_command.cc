@@ -31,8 +31,11 @@ std::string labels_summary(const LabelsConfig& labels, std::optional<double> ref
   std::string out = std::string("  labels: ") + (regression ? "regression (absolute errors)" : "classification");
   if (!labels.positive_class.empty()) out += ", positive class " + labels.positive_class;
   if (labels.threshold) out += " when the score >= " + format_number("%g", *labels.threshold);
-  out += "; windows of " + std::to_string(labels.window_size) + " labelled events, evaluated every " +
-         std::to_string(labels.window_step) + "; feedback joined within " + show_duration(labels.join_within) +
+  const WindowConfig& w = labels.window;
+  out += "; windows of " +
+         (w.by_time() ? show_duration(w.duration) + " of labelled events, evaluated every " + show_duration(w.step_duration)
+                      : std::to_string(w.size) + " labelled events, evaluated every " + std::to_string(w.step)) +
+         "; feedback joined within " + show_duration(labels.join_within) +
          ", at most " + std::to_string(labels.max_pending) + " predictions waiting\n";
   if (labels.max_drop) {
     out += std::string("  performance: fires when ") + (regression ? "MAE rises more than " : "accuracy falls more than ") +

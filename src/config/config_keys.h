@@ -35,7 +35,7 @@ inline constexpr std::array<std::string_view, 4> kAlerting = {"min_consecutive",
 inline constexpr std::array<std::string_view, 2> kRetrain = {"drifted_share", "cooldown"};
 inline constexpr std::array<std::string_view, 8> kLabels = {"task",   "positive_class", "threshold", "join_within",
                                                             "max_pending", "window", "max_drop",  "detectors"};
-inline constexpr std::array<std::string_view, 2> kLabelsWindow = {"size", "step"};
+
 
 // A mapping of the file, named as config/README.md's headings name it
 // (`[]` marks an item of a list), and the keys it accepts.
@@ -61,7 +61,7 @@ inline constexpr std::array<Section, 17> kSections = {{
     {"models[].alerting", kAlerting},
     {"models[].retrain", kRetrain},
     {"models[].labels", kLabels},
-    {"models[].labels.window", kLabelsWindow},
+    {"models[].labels.window", kWindow},
 }};
 
 }  // namespace driftd::config_keys

@@ -440,12 +440,7 @@ LabelsConfig load_labels(const Field& f) {
   if (auto v = f.child("max_pending")) {
     labels.max_pending = v->count(1, limits::kMaxWindowEvents, "predictions waiting for a label are held in memory");
   }
-  if (auto window = f.child("window")) {
-    window->expect_keys(config_keys::kLabelsWindow);
-    labels.window_size = window->required("size").count(2, limits::kMaxWindowEvents, kWindowEventsWhy);
-    labels.window_step = window->required("step").count(
-        1, labels.window_size, "a window of labelled events is evaluated every step of them, at most once per size");
-  }
+  if (auto window = f.child("window")) labels.window = load_window(*window);
   if (auto v = f.child("max_drop")) labels.max_drop = v->number(0, 1e300, true);
   if (auto detectors = f.child("detectors")) {
     for (const auto& item : detectors->items(kErrorStreamDetectors.size(), "each detector once")) {

@@ -24,6 +24,11 @@ constexpr std::uint64_t kRawBytesPerFeature = 8;
 constexpr std::uint64_t kEntryBytes = 24;
 // A count window allocates size slots plus the events waiting to be counted.
 constexpr std::uint64_t kCountBatch = 1024;
+// Per labelled event in a window of labelled events: its outcome and event time.
+constexpr std::uint64_t kOutcomeBytes = 32;
+// Per prediction waiting for its label: a hash node keyed by its event id,
+// the id again in the arrival queue, the prediction (ids of a few dozen bytes).
+constexpr std::uint64_t kWaitingBytes = 192;
 
 }  // namespace
 
@@ -46,6 +51,10 @@ std::uint64_t held_bytes(const ModelConfig& model) {
     reference_row += column->type == FeatureType::numeric ? sizeof(double) : sizeof(std::optional<std::string>);
   }
   bytes += model.reference.from_stream * reference_row;
+  if (model.labels) {
+    const WindowConfig& lw = model.labels->window;
+    bytes += (lw.by_time() ? lw.max_events : lw.size) * kOutcomeBytes + model.labels->max_pending * kWaitingBytes;
+  }
   return bytes;
 }
 

@@ -1,5 +1,6 @@
 #include "labels/label_monitor.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -32,8 +33,6 @@ LabelMonitor::LabelMonitor(const LabelsConfig& labels, std::optional<double> ref
     if (!detector) throw std::invalid_argument("LabelMonitor: unknown detector " + name);
     watches_.push_back(Watch{std::move(detector)});
   }
-  ring_.reserve(labels.window_size);
-  ring_ts_.reserve(labels.window_size);
 }
 
 LabelMonitor::~LabelMonitor() = default;
@@ -77,31 +76,52 @@ std::optional<LabelEvaluation> LabelMonitor::add_outcome(const LabelledOutcome& 
       watch.detector->reset();
     }
   }
-  if (ring_.size() < labels_.window_size) {
-    ring_.push_back(outcome);
-    ring_ts_.push_back(ts_ms);
-  } else {
-    ring_[next_] = outcome;
-    ring_ts_[next_] = ts_ms;
+  const WindowConfig& w = labels_.window;
+  if (!w.by_time()) {
+    window_.push_back({outcome, ts_ms});
+    if (window_.size() > w.size) window_.pop_front();
+    if (counts_.outcomes < w.size || (counts_.outcomes - w.size) % w.step != 0) return std::nullopt;
+    ordered_.clear();
+    for (const Labelled& l : window_) ordered_.push_back(l.outcome);
+    return evaluate(window_.front().ts_ms, window_.back().ts_ms);
   }
-  next_ = (next_ + 1) % labels_.window_size;
-  if (counts_.outcomes < labels_.window_size || (counts_.outcomes - labels_.window_size) % labels_.window_step != 0) {
-    return std::nullopt;
+  // A time window: the first label past the step being filled closes it.
+  // Event times are at most kMaxEventTimeMs and a step at most 100 years: no overflow.
+  const std::int64_t step = w.step_duration.count();
+  const auto step_end = [step](std::int64_t ts) { return (ts / step + 1) * step; };
+  std::optional<LabelEvaluation> out;
+  if (!window_end_) {
+    window_end_ = step_end(ts_ms);
+  } else if (ts_ms >= *window_end_) {
+    out = evaluate_until(*window_end_);
+    window_end_ = step_end(ts_ms);
   }
-  return evaluate();
+  window_.push_back({outcome, ts_ms});
+  if (window_.size() > w.max_events) window_.pop_front();
+  return out;
 }
 
-LabelEvaluation LabelMonitor::evaluate() {
-  // The ring is full here, and next_ is its oldest.
-  ordered_.assign(ring_.begin() + std::ptrdiff_t(next_), ring_.end());
-  ordered_.insert(ordered_.end(), ring_.begin(), ring_.begin() + std::ptrdiff_t(next_));
+std::optional<LabelEvaluation> LabelMonitor::evaluate_until(std::int64_t end) {
+  const std::int64_t start = end - labels_.window.duration.count();
+  while (!window_.empty() && window_.front().ts_ms < start) window_.pop_front();
+  // Labels that came out of order may sit behind later ones: each is judged by its own time.
+  ordered_.clear();
+  std::int64_t first = end, last = start;
+  for (const Labelled& l : window_) {
+    if (l.ts_ms < start || l.ts_ms >= end) continue;
+    ordered_.push_back(l.outcome);
+    first = std::min(first, l.ts_ms);
+    last = std::max(last, l.ts_ms);
+  }
+  if (ordered_.empty()) return std::nullopt;
+  return evaluate(first, last);
+}
+
+LabelEvaluation LabelMonitor::evaluate(std::int64_t start_ts, std::int64_t end_ts) {
   LabelEvaluation out;
   out.metrics = performance_metrics(labels_, ordered_);
   last_metrics_ = out.metrics;
-  out.window = WindowInfo{.count = ordered_.size(),
-                          .start_ts = ring_ts_[next_],
-                          .end_ts = ring_ts_[(next_ + ring_.size() - 1) % ring_.size()],
-                          .end_sequence = counts_.outcomes};
+  out.window = WindowInfo{.count = ordered_.size(), .start_ts = start_ts, .end_ts = end_ts, .end_sequence = counts_.outcomes};
 
   FeatureEvaluation feature{.name = kFeature, .categorical = labels_.task == LabelTask::classification};
   std::vector<TestDecision> decisions;
@@ -135,14 +155,12 @@ LabelSnapshot LabelMonitor::snapshot() const {
   const LabelCounts c = counts();
   out.counts = {c.in_event,        c.no_prediction,  c.outcomes,       c.join.joined, c.join.unmatched,
                 c.join.late,       c.join.duplicate, c.join.expired,   c.join.dropped};
-  // Oldest first: from next_ when the ring is full, from 0 while it fills.
-  const std::size_t first = ring_.size() == labels_.window_size ? next_ : 0;
-  for (std::size_t k = 0; k < ring_.size(); ++k) {
-    const std::size_t i = (first + k) % ring_.size();
-    out.window_errors.push_back(ring_[i].error);
-    out.window_flags.push_back(std::uint8_t((ring_[i].predicted_positive ? 1 : 0) | (ring_[i].actual_positive ? 2 : 0)));
-    out.window_ts.push_back(ring_ts_[i]);
+  for (const Labelled& l : window_) {
+    out.window_errors.push_back(l.outcome.error);
+    out.window_flags.push_back(std::uint8_t((l.outcome.predicted_positive ? 1 : 0) | (l.outcome.actual_positive ? 2 : 0)));
+    out.window_ts.push_back(l.ts_ms);
   }
+  out.window_end = window_end_;
   join_.save(out);
   for (const Watch& watch : watches_) {
     ErrorDetectorSnapshot& d = out.detectors.emplace_back();
@@ -153,27 +171,41 @@ LabelSnapshot LabelMonitor::snapshot() const {
   return out;
 }
 
+void LabelMonitor::forget() {
+  join_.reset();
+  for (Watch& watch : watches_) {
+    watch.detector->reset();
+    watch.drifted = false;
+    watch.statistic_at_drift = 0.0;
+  }
+  window_.clear();
+  window_end_.reset();
+  counts_ = {};
+  last_metrics_.clear();
+}
+
 bool LabelMonitor::restore(const LabelSnapshot& in) {
+  const WindowConfig& w = labels_.window;
   const std::size_t size = in.window_errors.size();
   bool fits = in.counts.size() == 9 && in.window_flags.size() == size && in.window_ts.size() == size &&
-              size <= labels_.window_size && in.detectors.size() == watches_.size() &&
-              // The window fills up to its size and then stays full.
-              (size == labels_.window_size ? in.counts[2] >= size : in.counts[2] == size);
-  for (std::size_t k = 0; fits && k < size; ++k) fits = in.window_flags[k] <= 3 && std::isfinite(in.window_errors[k]);
+              in.detectors.size() == watches_.size() && in.counts[2] >= size;
+  if (w.by_time()) {
+    // The step being filled is known from the first label on; event times stay in range.
+    fits = fits && size <= w.max_events && in.window_end.has_value() == (in.counts[2] > 0) &&
+           (!in.window_end || (*in.window_end > 0 && *in.window_end <= kMaxEventTimeMs + w.step_duration.count()));
+  } else {
+    // A count window fills up to its size and then stays full.
+    fits = fits && !in.window_end && (size == w.size ? in.counts[2] >= size : in.counts[2] == size);
+  }
+  for (std::size_t k = 0; fits && k < size; ++k) {
+    fits = in.window_flags[k] <= 3 && std::isfinite(in.window_errors[k]) && in.window_ts[k] >= 0 &&
+           in.window_ts[k] <= kMaxEventTimeMs;
+  }
   fits = fits && join_.load(in);
   for (std::size_t d = 0; fits && d < watches_.size(); ++d) fits = watches_[d].detector->load(in.detectors[d].state);
   if (!fits) {
     // As new: the caller builds the model afresh.
-    join_.reset();
-    for (Watch& watch : watches_) {
-      watch.detector->reset();
-      watch.drifted = false;
-      watch.statistic_at_drift = 0.0;
-    }
-    ring_.clear();
-    ring_ts_.clear();
-    next_ = 0;
-    counts_ = {};
+    forget();
     return false;
   }
   counts_ = LabelCounts{.in_event = in.counts[0], .no_prediction = in.counts[1], .outcomes = in.counts[2]};
@@ -183,15 +215,14 @@ bool LabelMonitor::restore(const LabelSnapshot& in) {
                                    .duplicate = in.counts[6],
                                    .expired = in.counts[7],
                                    .dropped = in.counts[8]});
-  ring_.clear();
-  ring_ts_.clear();
+  window_.clear();
   for (std::size_t k = 0; k < size; ++k) {
-    ring_.push_back({.error = in.window_errors[k],
-                     .predicted_positive = (in.window_flags[k] & 1) != 0,
-                     .actual_positive = (in.window_flags[k] & 2) != 0});
-    ring_ts_.push_back(in.window_ts[k]);
+    window_.push_back({.outcome = {.error = in.window_errors[k],
+                                   .predicted_positive = (in.window_flags[k] & 1) != 0,
+                                   .actual_positive = (in.window_flags[k] & 2) != 0},
+                       .ts_ms = in.window_ts[k]});
   }
-  next_ = size % labels_.window_size;
+  window_end_ = in.window_end;
   for (std::size_t d = 0; d < watches_.size(); ++d) {
     watches_[d].drifted = in.detectors[d].drifted;
     watches_[d].statistic_at_drift = in.detectors[d].statistic_at_drift;

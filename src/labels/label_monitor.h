@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -83,20 +84,30 @@ class LabelMonitor {
     double statistic_at_drift = 0.0;  // its statistic when it drifted
   };
 
+  struct Labelled {
+    LabelledOutcome outcome;
+    std::int64_t ts_ms = 0;  // event time of the label (the feedback event's, or the event's own)
+  };
+
   std::optional<LabelEvaluation> add_outcome(const LabelledOutcome& outcome, std::int64_t ts_ms);
-  LabelEvaluation evaluate();
+  // A time window's evaluation of the labels in [end - duration, end), if any.
+  std::optional<LabelEvaluation> evaluate_until(std::int64_t end);
+  // Evaluates ordered_, the window's outcomes oldest first, from start_ts to end_ts.
+  LabelEvaluation evaluate(std::int64_t start_ts, std::int64_t end_ts);
+  void forget();
 
   const LabelsConfig& labels_;
   std::optional<double> reference_performance_;
   LabelJoin join_;
   std::vector<Watch> watches_;
-  // The window of labelled events, a ring of window_size.
-  std::vector<LabelledOutcome> ring_;
-  std::vector<std::int64_t> ring_ts_;
-  std::size_t next_ = 0;
+  // The window of labelled events in the order they came: a count window's
+  // last `size`; a time window's recent ones (at most max_events), with the
+  // end of the step being filled.
+  std::deque<Labelled> window_;
+  std::optional<std::int64_t> window_end_;
   LabelCounts counts_;
   std::vector<PerformanceMetric> last_metrics_;
-  std::vector<LabelledOutcome> ordered_;  // the window oldest first, for an evaluation
+  std::vector<LabelledOutcome> ordered_;  // what an evaluation looks at, oldest first
 };
 
 // One line on what a model's labels came to: "labels: 1200 labelled (200

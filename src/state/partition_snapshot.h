@@ -67,11 +67,12 @@ struct ErrorDetectorSnapshot {
 struct LabelSnapshot {
   // in_event, no_prediction, outcomes, joined, unmatched, late, duplicate, expired, dropped.
   std::vector<std::uint64_t> counts;
-  // The labelled window, oldest first: each outcome's error, its flags
+  // The labelled window, in the order it came: each outcome's error, its flags
   // (1: predicted positive, 2: actually positive) and event time.
   std::vector<double> window_errors;
   std::vector<std::uint8_t> window_flags;
   std::vector<std::int64_t> window_ts;
+  std::optional<std::int64_t> window_end;  // a time window: the end of the step being filled
   std::vector<WaitingPrediction> waiting;  // in the order they arrived
   std::optional<std::int64_t> latest_ts;
   std::optional<std::int64_t> last_lag_ms;

@@ -294,6 +294,7 @@ void put_labels(Writer& w, const LabelSnapshot& labels) {
   w.vector(labels.window_errors, [&](double error) { w.f64(error); });
   w.vector(labels.window_flags, [&](std::uint8_t flags) { w.u8(flags); });
   w.vector(labels.window_ts, [&](std::int64_t ts) { w.i64(ts); });
+  w.optional(labels.window_end, [&](std::int64_t end) { w.i64(end); });
   w.vector(labels.waiting, [&](const WaitingPrediction& p) {
     w.text(p.event_id);
     w.i64(p.ts_ms);
@@ -317,6 +318,7 @@ LabelSnapshot get_labels(Reader& r) {
   labels.window_errors = r.vector("label window errors", 8, [&] { return r.f64("label window error"); });
   labels.window_flags = r.vector("label window flags", 1, [&] { return r.u8("label window flags"); });
   labels.window_ts = r.vector("label window times", 8, [&] { return r.i64("label window time"); });
+  labels.window_end = r.optional("label window end", [&] { return r.i64("label window end"); });
   // An id's length, a time, a kind, a number, a text's length and a flag.
   constexpr std::size_t kMinWaitingBytes = 8 + 8 + 1 + 8 + 8 + 1;
   labels.waiting = r.vector("waiting predictions", kMinWaitingBytes, [&] {

@@ -475,8 +475,9 @@ TEST_CASE("config: labels load with their defaults", "[config][labels]") {
   CHECK_FALSE(labels->threshold);
   CHECK(labels->join_within == Millis(3'600'000));
   CHECK(labels->max_pending == 1'000'000);
-  CHECK(labels->window_size == 2'000);
-  CHECK(labels->window_step == 500);
+  CHECK(labels->window.size == 2'000);
+  CHECK(labels->window.step == 500);
+  CHECK_FALSE(labels->window.by_time());
   CHECK_FALSE(labels->max_drop);
   CHECK(labels->detectors == std::vector<std::string>{"ddm", "adwin"});
   CHECK(config.input.event_id_field == "event_id");

@@ -19,8 +19,7 @@ DecodedEvent labelled(int prediction, bool right, std::int64_t ts) {
 
 LabelsConfig classifier(std::size_t size, std::size_t step) {
   LabelsConfig labels{.positive_class = std::string(1, '1')};
-  labels.window_size = size;
-  labels.window_step = step;
+  labels.window = WindowConfig{.size = size, .step = step};
   labels.max_drop = 0.1;
   return labels;
 }
@@ -46,6 +45,47 @@ TEST_CASE("label monitor: the labelled window is evaluated once full, then every
     }
   }
   CHECK(evaluated_at == std::vector<std::uint64_t>{10, 14, 18, 22, 26, 30});
+}
+
+TEST_CASE("label monitor: a time window is evaluated at the first label past each step, over its duration",
+          "[labels][monitor]") {
+  LabelsConfig labels = classifier(10, 10);
+  labels.window = WindowConfig{.duration = Millis(1000), .step_duration = Millis(250), .max_events = 100};
+  LabelMonitor monitor(labels, 0.9);
+  // A label every 100 ms from t = 0, one 60 ms out of order at 1030, and a
+  // silence from 2000 to 3100.
+  std::vector<std::int64_t> times;
+  for (std::int64_t t = 0; t < 2000; t += 100) times.push_back(t);
+  times.insert(times.begin() + 11, 1030 - 60);
+  times.push_back(3100);
+  struct Seen {
+    std::int64_t at;
+    std::uint64_t count;
+    std::int64_t first, last;
+  };
+  std::vector<Seen> seen;
+  for (const std::int64_t t : times) {
+    if (const auto evaluation = monitor.on_event(labelled(1, true, t))) {
+      seen.push_back({t, evaluation->window.count, evaluation->window.start_ts, evaluation->window.end_ts});
+    }
+  }
+  // Steps end at 250, 500, ...: the label at 300 closes [-750, 250) (3 labels),
+  // the one at 600 closes [-500, 500), ... each window the last second before its end.
+  REQUIRE(seen.size() >= 7);
+  CHECK(seen[0].at == 300);
+  CHECK(seen[0].count == 3);  // 0, 100, 200
+  CHECK(seen[1].at == 500);
+  CHECK(seen[1].count == 5);  // 0 .. 400 before 500
+  // [250, 1250): 300 .. 1200 and the late 970: 11 labels.
+  const auto at_1300 = std::find_if(seen.begin(), seen.end(), [](const Seen& s) { return s.at == 1300; });
+  REQUIRE(at_1300 != seen.end());
+  CHECK(at_1300->count == 11);
+  CHECK(at_1300->first == 300);
+  CHECK(at_1300->last == 1200);
+  // After the silence, the label at 3100 closes [1000, 2000): 10 labels; no
+  // evaluation for the empty steps between.
+  CHECK(seen.back().at == 3100);
+  CHECK(seen.back().count == 10);
 }
 
 TEST_CASE("label monitor: performance fires when accuracy falls more than max_drop below the reference's",

@@ -26,7 +26,8 @@ namespace {
 //  - joint: calibrated count window with a file reference and MMD;
 //  - gather: a from_stream reference longer than some restarts are in;
 //  - graded: ground truth, inline and from feedback events, with a concept
-//    drift half way, the performance test and three detectors.
+//    drift half way, a time window of labels, the performance test and
+//    three detectors.
 const char* kConfig = R"(models:
   - id: counted
     reference: {from_stream: 300}
@@ -67,7 +68,7 @@ const char* kConfig = R"(models:
       positive_class: 1
       join_within: 3s
       max_pending: 40
-      window: {size: 60, step: 20}
+      window: {duration: 2s, step: 500ms}
       max_drop: 0.1
       detectors: [ddm, adwin, page_hinkley]
 )";

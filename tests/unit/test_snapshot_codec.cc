@@ -106,6 +106,7 @@ PartitionSnapshot full_snapshot() {
   labels.window_errors = {0.0, 1.0, -0.0, std::numeric_limits<double>::quiet_NaN()};
   labels.window_flags = {0, 1, 2, 3};
   labels.window_ts = {-1, 0, 1, std::numeric_limits<std::int64_t>::max()};
+  labels.window_end = std::numeric_limits<std::int64_t>::min();
   labels.waiting = {{.event_id = "e1", .ts_ms = 5, .kind = 1, .number = 0.25, .text = "", .labelled = false},
                     {.event_id = "", .ts_ms = -5, .kind = 2, .number = 0.0, .text = "fraud", .labelled = true}};
   labels.latest_ts = 7;
@@ -210,6 +211,7 @@ void check_same(const ModelSnapshot& a, const ModelSnapshot& b) {
     for (std::size_t i = 0; i < x.window_errors.size(); ++i) CHECK(same_bits(x.window_errors[i], y.window_errors[i]));
     CHECK(x.window_flags == y.window_flags);
     CHECK(x.window_ts == y.window_ts);
+    CHECK(x.window_end == y.window_end);
     REQUIRE(x.waiting.size() == y.waiting.size());
     for (std::size_t i = 0; i < x.waiting.size(); ++i) {
       CHECK(x.waiting[i].event_id == y.waiting[i].event_id);
