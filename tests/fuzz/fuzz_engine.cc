@@ -60,7 +60,8 @@ const char* kConfig = R"(models:
       positive_class: 1
       join_within: 10m
       max_pending: 8
-      window: {size: 20, step: 4}
+      # A time window of labels, so that their event times reach its arithmetic too.
+      window: {duration: 10m, step: 1m, max_events: 30}
       detectors: [ddm, eddm, adwin, page_hinkley, hddm_a, hddm_w]
 )";
 
